@@ -1,0 +1,61 @@
+"""Readiness checks: each dependency answers by name, so a 503 says which one failed."""
+
+import logging
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+logger = logging.getLogger(__name__)
+
+
+def check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def check_cache() -> None:
+    key = "stride:readyz"
+    value = str(time.monotonic())
+    cache.set(key, value, timeout=10)
+    if cache.get(key) != value:
+        raise RuntimeError("cache did not return what was written")
+
+
+def check_broker() -> None:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return  # embedded mode: tasks run in-process, there is no broker to reach
+    from config.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+
+
+CHECKS: dict[str, Callable[[], None]] = {
+    "database": check_database,
+    "cache": check_cache,
+    "broker": check_broker,
+}
+
+
+def run_checks() -> dict[str, dict[str, object]]:
+    """Run every check; report `ok` or `error` with the duration of each."""
+    results: dict[str, dict[str, object]] = {}
+    for name, check in CHECKS.items():
+        started = time.perf_counter()
+        try:
+            check()
+        except Exception as exc:
+            logger.warning("readiness check %s failed: %s", name, exc.__class__.__name__)
+            status, detail = "error", exc.__class__.__name__
+        else:
+            status, detail = "ok", ""
+        results[name] = {
+            "status": status,
+            "ms": round((time.perf_counter() - started) * 1000, 1),
+            **({"error": detail} if detail else {}),
+        }
+    return results

@@ -1,0 +1,18 @@
+"""pytest: fast, deterministic, embedded unless CI exports the real services' URLs."""
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import env
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-not-for-production-0123456789abcdef"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed, tests only
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["default"] = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
+# Tests run tasks eagerly unless a test asks for the real worker (tests/core/test_real_stack).
+CELERY_TASK_ALWAYS_EAGER = True
+LOG_LEVEL = env("LOG_LEVEL", default="WARNING")
+LOGGING["root"]["level"] = LOG_LEVEL
+LOGGING["handlers"]["console"]["formatter"] = "plain"
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "1000/min", "user": "1000/min"}
+ANALYTICS_BUFFER_SIZE = 50
+WHITENOISE_AUTOREFRESH = True  # no collected static in tests

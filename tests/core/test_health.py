@@ -1,0 +1,44 @@
+import pytest
+from django.test import Client
+
+from apps.core import health
+
+
+@pytest.mark.django_db
+def test_healthz_answers_without_touching_dependencies(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_readyz_lists_each_check_by_name():
+    response = Client().get("/readyz")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert set(body["checks"]) == {"database", "cache", "broker"}
+    assert {c["status"] for c in body["checks"].values()} == {"ok"}
+
+
+@pytest.mark.django_db
+def test_readyz_is_503_and_names_the_failing_dependency(monkeypatch):
+    def broken_cache():
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setitem(health.CHECKS, "cache", broken_cache)
+
+    response = Client().get("/readyz")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unavailable"
+    assert body["failing"] == ["cache"]
+    assert body["checks"]["cache"]["error"] == "ConnectionError"
+    assert body["checks"]["database"]["status"] == "ok"
+
+
+def test_health_endpoints_refuse_writes():
+    assert Client().post("/healthz").status_code == 405
