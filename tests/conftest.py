@@ -49,8 +49,9 @@ def pytest_sessionfinish(session, exitstatus):
         return
     if _services_outcomes["skipped"] or not _services_outcomes["passed"]:
         print(
-            f"\nSTRIDE_REQUIRE_SERVICES=1: real-service tests passed={_services_outcomes['passed']} "
-            f"skipped={_services_outcomes['skipped']}; every one must run and pass."
+            "\nSTRIDE_REQUIRE_SERVICES=1: real-service tests "
+            f"passed={_services_outcomes['passed']} skipped={_services_outcomes['skipped']}; "
+            "every one must run and pass."
         )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 

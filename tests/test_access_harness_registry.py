@@ -9,7 +9,7 @@ from tests.accounts.factories import UserFactory
 
 PUBLIC_OR_UNOWNED = {
     "api/v1/meta/",  # server capabilities, no personal data
-    "api/v1/analytics/events/",  # write-only, the caller's own events (tests/core/test_analytics_api)
+    "api/v1/analytics/events/",  # write-only: the caller's own events
 }
 
 
