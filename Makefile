@@ -31,8 +31,8 @@ messages: install ## Compile translation catalogs (committed .mo files are used 
 	else echo "msgfmt not found: using the committed compiled catalogs"; fi
 
 makemessages: install ## Extract translatable strings into locale/*.po (en, ru, de)
-	$(MANAGE) makemessages -l en -l ru -l de --no-location --ignore=.venv --ignore=staticfiles
-	$(MANAGE) makemessages -d djangojs -l en -l ru -l de --no-location --ignore=.venv --ignore=staticfiles
+	$(MANAGE) makemessages -l en -l ru -l de --no-location --ignore=.venv --ignore=staticfiles --ignore=bench --ignore=tests --ignore=deploy
+	$(MANAGE) makemessages -d djangojs -l en -l ru -l de --no-location --ignore=.venv --ignore=staticfiles --ignore=bench --ignore=tests --ignore=deploy
 
 seed: install ## Load idempotent demo data and print the demo logins
 	$(MANAGE) seed_demo

@@ -66,6 +66,16 @@ def _isolated_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_analytics_buffer():
+    """A test's tracked events never leak into the next test's database."""
+    from apps.core import analytics
+
+    analytics.get_backend().discard()
+    yield
+    analytics.get_backend().discard()
+
+
+@pytest.fixture(autouse=True)
 def _english(settings):
     settings.LANGUAGE_CODE = "en"
 

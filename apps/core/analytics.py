@@ -37,6 +37,7 @@ class AnalyticsBackend(Protocol):
     def add(self, event: TrackedEvent) -> None: ...
     def flush(self) -> int: ...
     def due(self) -> bool: ...
+    def discard(self) -> int: ...
 
 
 class BufferedDatabaseBackend:
@@ -66,6 +67,12 @@ class BufferedDatabaseBackend:
 
     def pending(self) -> int:
         return len(self._events)
+
+    def discard(self) -> int:
+        """Drop what is buffered (tests, and a process told to stop without writing)."""
+        with self._lock:
+            dropped, self._events = len(self._events), []
+        return dropped
 
     def flush(self) -> int:
         """Write what is buffered; returns how many events were written."""

@@ -16,6 +16,8 @@ SENSITIVE_KEYS = re.compile(
     re.IGNORECASE,
 )
 _PATTERNS = [
+    # Bearer / session tokens in headers
+    (re.compile(r"(?i)(bearer|token)\s+[A-Za-z0-9._\-]{8,}"), r"\1 " + REDACTED),
     # e-mail addresses
     (re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}"), REDACTED),
     # key=value / "key": "value" pairs whose key is sensitive
@@ -28,8 +30,6 @@ _PATTERNS = [
         ),
         r"\g<k>\g<q>" + REDACTED,
     ),
-    # Bearer / session tokens in headers
-    (re.compile(r"(?i)(bearer|token)\s+[A-Za-z0-9._\-]{8,}"), r"\1 " + REDACTED),
     # coordinate pairs such as "52.5200, 13.4050" or "lat=52.52&lon=13.40"
     (re.compile(r"-?\d{1,3}\.\d{3,}\s*,\s*-?\d{1,3}\.\d{3,}"), REDACTED),
 ]
