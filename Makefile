@@ -39,8 +39,7 @@ seed: install ## Load idempotent demo data and print the demo logins
 
 run: migrate messages seed ## Set up everything and serve http://127.0.0.1:8000 (HTTP + websockets)
 	@echo "Stride on http://$(HOST):$(PORT) — e-mails are printed below."
-	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} \
-	  $(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --no-access-log
+	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: install ## Run the whole test suite (embedded services unless URLs are exported)
 	$(BIN)/pytest $(PYTEST_ARGS)

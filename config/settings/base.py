@@ -7,6 +7,7 @@ with them it runs on PostgreSQL, Redis and a real broker. The same code runs in 
 
 from datetime import timedelta
 
+from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
 from config.settings.env import BASE_DIR, env
@@ -322,7 +323,7 @@ IDEMPOTENCY_KEY_TTL = timedelta(hours=24)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:", "blob:"],
         "connect-src": ["'self'", "ws:", "wss:"],

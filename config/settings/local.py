@@ -4,6 +4,8 @@ from config.settings.base import *  # noqa: F403
 from config.settings.base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# Daphne makes `runserver` an ASGI server: HTTP and websockets on one port for `make run`.
+INSTALLED_APPS = ["daphne", *INSTALLED_APPS]
 WHITENOISE_USE_FINDERS = True
 LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT

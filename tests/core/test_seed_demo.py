@@ -1,0 +1,22 @@
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from apps.accounts.demo import DEMO_PASSWORD
+from apps.accounts.models import User
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_prints_the_logins(capsys):
+    call_command("seed_demo")
+    first = capsys.readouterr().out
+    counts = (User.objects.count(), EmailAddress.objects.count())
+
+    call_command("seed_demo")
+
+    assert (User.objects.count(), EmailAddress.objects.count()) == counts == (4, 4)
+    assert f"admin@stride.local / {DEMO_PASSWORD} (staff, /admin/)" in first
+    assert User.objects.get(email="admin@stride.local").is_staff
+    assert EmailAddress.objects.filter(verified=True, primary=True).count() == 4
+    assert authenticate(email="anna@stride.local", password=DEMO_PASSWORD) is not None
