@@ -27,7 +27,7 @@ ASGI_APPLICATION = "config.asgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 DJANGO_APPS = [
-    "django.contrib.admin",
+    "apps.accounts.admin_config.StrideAdminConfig",  # django.contrib.admin behind allauth + 2FA
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

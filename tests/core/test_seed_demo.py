@@ -1,5 +1,6 @@
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
@@ -17,6 +18,9 @@ def test_seed_demo_is_idempotent_and_prints_the_logins(capsys):
 
     assert (User.objects.count(), EmailAddress.objects.count()) == counts == (4, 4)
     assert f"admin@stride.local / {DEMO_PASSWORD} (staff, /admin/)" in first
-    assert User.objects.get(email="admin@stride.local").is_staff
+    admin = User.objects.get(email="admin@stride.local")
+    assert admin.is_staff
+    assert is_mfa_enabled(admin)  # staff need 2FA for the admin
+    assert "two-factor (TOTP) secret for admin@stride.local" in first
     assert EmailAddress.objects.filter(verified=True, primary=True).count() == 4
     assert authenticate(email="anna@stride.local", password=DEMO_PASSWORD) is not None
