@@ -25,16 +25,17 @@ def check_cache() -> None:
         raise RuntimeError("cache did not return what was written")
 
 
-def check_broker() -> None:
+def check_broker() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        return  # embedded mode: tasks run in-process, there is no broker to reach
+        return "embedded: tasks run in-process"  # no broker to reach
     from config.celery import app
 
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
+    return ""
 
 
-CHECKS: dict[str, Callable[[], None]] = {
+CHECKS: dict[str, Callable[[], str | None]] = {
     "database": check_database,
     "cache": check_cache,
     "broker": check_broker,
@@ -42,20 +43,18 @@ CHECKS: dict[str, Callable[[], None]] = {
 
 
 def run_checks() -> dict[str, dict[str, object]]:
-    """Run every check; report `ok` or `error` with the duration of each."""
+    """Run every check; report `ok` (with a note, if any) or `error`, and how long it took."""
     results: dict[str, dict[str, object]] = {}
     for name, check in CHECKS.items():
         started = time.perf_counter()
+        result: dict[str, object] = {}
         try:
-            check()
+            note = check()
         except Exception as exc:
             logger.warning("readiness check %s failed: %s", name, exc.__class__.__name__)
-            status, detail = "error", exc.__class__.__name__
+            result = {"status": "error", "error": exc.__class__.__name__}
         else:
-            status, detail = "ok", ""
-        results[name] = {
-            "status": status,
-            "ms": round((time.perf_counter() - started) * 1000, 1),
-            **({"error": detail} if detail else {}),
-        }
+            result = {"status": "ok", **({"note": note} if note else {})}
+        result["ms"] = round((time.perf_counter() - started) * 1000, 1)
+        results[name] = result
     return results

@@ -24,6 +24,14 @@ def test_readyz_lists_each_check_by_name():
 
 
 @pytest.mark.django_db
+def test_readyz_says_when_there_is_no_broker_to_check(settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    broker = Client().get("/readyz").json()["checks"]["broker"]
+    assert broker["status"] == "ok"
+    assert broker["note"] == "embedded: tasks run in-process"
+
+
+@pytest.mark.django_db
 def test_readyz_is_503_and_names_the_failing_dependency(monkeypatch):
     def broken_cache():
         raise ConnectionError("redis is down")
