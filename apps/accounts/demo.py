@@ -41,9 +41,10 @@ def seed_users() -> list[str]:
         )
         role = "staff, /admin/" if staff else "member"
         lines.append(f"{email} / {DEMO_PASSWORD} ({role})")
-        if staff and not Authenticator.objects.filter(
-            user=user, type=Authenticator.Type.TOTP
-        ).exists():
+        if (
+            staff
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
             TOTP.activate(user, DEMO_ADMIN_TOTP_SECRET)
         if staff:
             lines.append(
