@@ -47,3 +47,27 @@ class RequestIdMiddleware:
             request_id_var.reset(token)
         response["X-Request-ID"] = request.request_id
         return response
+
+
+class ProbeMiddleware:
+    """Answers /healthz, /readyz and /metrics before host validation and sessions.
+
+    Kubelets and Prometheus address a pod by its IP, which is not an allowed host; these three
+    endpoints read no Host header, so they are served before CommonMiddleware would refuse it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        from apps.core import views
+
+        self.probes = {
+            "/healthz": views.healthz,
+            "/readyz": views.readyz,
+            "/metrics": views.metrics,
+        }
+
+    def __call__(self, request):
+        probe = self.probes.get(request.path_info)
+        if probe is not None:
+            return probe(request)
+        return self.get_response(request)

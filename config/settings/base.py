@@ -64,6 +64,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "apps.core.middleware.RequestIdMiddleware",
+    "apps.core.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -107,7 +108,18 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 USES_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
-if USES_POSTGRES:
+# Under ASGI (the websocket process) a request may run in a new thread each time, so persistent
+# connections pile up instead of being reused: that process sets DATABASE_POOL_MAX_SIZE and
+# uses psycopg's pool (bench/README.md measured both).
+DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=0)
+if USES_POSTGRES and DATABASE_POOL_MAX_SIZE:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django refuses a pool with persistent connections
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DATABASE_POOL_MAX_SIZE,
+        "timeout": 10,
+    }
+elif USES_POSTGRES:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
@@ -379,3 +391,17 @@ LOGGING = {
         "django.utils.autoreload": {"level": "WARNING"},
     },
 }
+
+# --- Encryption at rest (apps.core.crypto) ------------------------------------------------
+# First key encrypts, all decrypt. Local and test derive one from SECRET_KEY; production
+# requires real keys (generate: python -c "from cryptography.fernet import Fernet;
+# print(Fernet.generate_key().decode())").
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+if not FIELD_ENCRYPTION_KEYS:
+    from apps.core.crypto import derive_key
+
+    FIELD_ENCRYPTION_KEYS = [derive_key("field-encryption:" + SECRET_KEY)]
+
+# --- Uploads ------------------------------------------------------------------------------
+IMAGE_UPLOAD_MAX_BYTES = env.int("IMAGE_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+IMAGE_MAX_PIXELS = 40_000_000  # larger images are refused before decoding (decompression bombs)

@@ -19,6 +19,8 @@ SECRET_KEY = _required("DJANGO_SECRET_KEY")
 _required("DATABASE_URL")
 _required("REDIS_URL")
 METRICS_TOKEN = _required("METRICS_TOKEN")
+_required("FIELD_ENCRYPTION_KEYS")
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
@@ -37,7 +39,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 CONTENT_SECURITY_POLICY["DIRECTIVES"]["connect-src"] = ["'self'", "wss:"]
-CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
+if SECURE_SSL_REDIRECT:  # a plain-HTTP trial (compose) must not have its assets upgraded
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
 
 SENTRY_DSN = env("SENTRY_DSN", default="")
 if SENTRY_DSN:

@@ -50,3 +50,14 @@ def test_readyz_is_503_and_names_the_failing_dependency(monkeypatch):
 
 def test_health_endpoints_refuse_writes():
     assert Client().post("/healthz").status_code == 405
+
+
+@pytest.mark.django_db
+def test_probes_answer_requests_addressed_to_the_pod_ip(settings):
+    settings.ALLOWED_HOSTS = ["stride.example"]
+    client = Client(HTTP_HOST="10.1.2.3:8000", REMOTE_ADDR="127.0.0.1")
+
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 200
+    assert client.get("/metrics").status_code == 200
+    assert client.get("/").status_code == 400  # every other page still checks the host

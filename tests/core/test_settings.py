@@ -13,6 +13,7 @@ PROD_ENV = {
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "METRICS_TOKEN": "m" * 32,
     "DJANGO_ALLOWED_HOSTS": "stride.example",
+    "FIELD_ENCRYPTION_KEYS": "YnVpbGQtb25seS1ub3QtYS1rZXktMDEyMzQ1Njc4OTA=",
 }
 
 
@@ -35,7 +36,8 @@ def test_production_starts_with_its_secrets():
 
 
 @pytest.mark.parametrize(
-    "missing", ["DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "METRICS_TOKEN"]
+    "missing",
+    ["DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "METRICS_TOKEN", "FIELD_ENCRYPTION_KEYS"],
 )
 def test_production_refuses_to_start_without_a_secret(missing):
     env = {k: v for k, v in PROD_ENV.items() if k != missing}
