@@ -1,0 +1,1 @@
+"""Benchmarks (pytest-benchmark) and a bench-only Django configuration for load tests."""
