@@ -26,10 +26,14 @@ class AccessCase:
     url: Callable[[Any], str]
     make: Callable[[Any], Any]
     snapshot: Callable[[Any], Any]
-    body: dict | None = None
+    body: dict | Callable[[], dict] | None = None
     owner_status: int = 200
     kind: str = "owned"  # or "own"
     leaks: Callable[[Any], list[str]] = field(default=lambda obj: [])
+    format: str = "json"  # or "multipart"
+
+    def payload(self) -> dict | None:
+        return self.body() if callable(self.body) else self.body
 
     def __str__(self) -> str:
         return self.name
@@ -38,11 +42,9 @@ class AccessCase:
 CASES: list[AccessCase] = []
 
 
-def owned(name: str, method: str, *, url, make, snapshot, body=None, owner_status=200) -> None:
-    CASES.append(AccessCase(name, method, url, make, snapshot, body, owner_status, "owned"))
+def owned(name: str, method: str, *, url, make, snapshot, **options) -> None:
+    CASES.append(AccessCase(name, method, url, make, snapshot, kind="owned", **options))
 
 
-def own(name: str, method: str, *, url, make, snapshot, leaks, body=None, owner_status=200) -> None:
-    CASES.append(
-        AccessCase(name, method, url, make, snapshot, body, owner_status, "own", leaks=leaks)
-    )
+def own(name: str, method: str, *, url, make, snapshot, leaks, **options) -> None:
+    CASES.append(AccessCase(name, method, url, make, snapshot, kind="own", leaks=leaks, **options))

@@ -1,7 +1,9 @@
 """The endpoints in the access harness. Each app's issue adds its own here."""
 
-from apps.accounts.models import User
+from apps.accounts import services
+from apps.accounts.models import PrivacyZone, Profile, User
 from tests import access
+from tests.accounts.images import jpeg_with_gps, upload
 
 
 def _user_row(user):
@@ -25,3 +27,89 @@ access.own(
     leaks=lambda owner: [owner.email],
     body={"display_name": "Changed by someone"},
 )
+
+
+def _profile_row(user):
+    return Profile.objects.filter(user=user).values("region", "avatar").first()
+
+
+access.own(
+    "profile: read",
+    "get",
+    url=lambda owner: "/api/v1/me/profile/",
+    make=lambda owner: services.profile_update(user=owner, region="Secret Valley").user,
+    snapshot=_profile_row,
+    leaks=lambda owner: ["Secret Valley"],
+)
+access.own(
+    "profile: update",
+    "patch",
+    url=lambda owner: "/api/v1/me/profile/",
+    make=lambda owner: services.profile_update(user=owner, region="Secret Valley").user,
+    snapshot=_profile_row,
+    leaks=lambda owner: ["Secret Valley"],
+    body={"region": "Changed by someone"},
+)
+access.own(
+    "avatar: upload",
+    "put",
+    url=lambda owner: "/api/v1/me/avatar/",
+    make=lambda owner: services.profile_update(user=owner, region="Secret Valley").user,
+    snapshot=_profile_row,
+    leaks=lambda owner: ["Secret Valley", f"avatars/{owner.pk}/"],
+    body=lambda: {"avatar": upload(jpeg_with_gps())},
+    format="multipart",
+)
+access.own(
+    "avatar: delete",
+    "delete",
+    url=lambda owner: "/api/v1/me/avatar/",
+    make=lambda owner: services.profile_avatar_set(user=owner, upload=upload(jpeg_with_gps())).user,
+    snapshot=_profile_row,
+    leaks=lambda owner: [],
+    owner_status=204,
+)
+
+
+def _zone(owner):
+    return services.privacy_zone_create(
+        user=owner, name="Home", latitude=52.52, longitude=13.405, radius_m=400
+    )
+
+
+def _zone_row(zone):
+    return PrivacyZone.objects.filter(pk=zone.pk).values("name", "latitude", "radius_m").first()
+
+
+access.own(
+    "privacy zones: list",
+    "get",
+    url=lambda zone: "/api/v1/me/privacy-zones/",
+    make=_zone,
+    snapshot=_zone_row,
+    leaks=lambda owner: ["52.52", "13.405"],
+)
+access.own(
+    "privacy zones: create",
+    "post",
+    url=lambda zone: "/api/v1/me/privacy-zones/",
+    make=_zone,
+    snapshot=_zone_row,
+    leaks=lambda owner: ["52.52", "13.405"],
+    body={"name": "Work", "latitude": 48.1, "longitude": 11.5},
+    owner_status=201,
+)
+for method, status, body in [
+    ("get", 200, None),
+    ("patch", 200, {"radius_m": 1000}),
+    ("delete", 204, None),
+]:
+    access.owned(
+        f"privacy zone: {method}",
+        method,
+        url=lambda zone: f"/api/v1/me/privacy-zones/{zone.pk}/",
+        make=_zone,
+        snapshot=_zone_row,
+        body=body,
+        owner_status=status,
+    )

@@ -5,7 +5,7 @@ from tests.accounts.factories import UserFactory
 
 
 def _call(client, case, obj):
-    return getattr(client, case.method)(case.url(obj), case.body, format="json")
+    return getattr(client, case.method)(case.url(obj), case.payload(), format=case.format)
 
 
 @pytest.mark.django_db

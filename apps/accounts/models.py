@@ -1,10 +1,17 @@
 """The user: e-mail is the login. Custom from the first migration so it can grow freely."""
 
+import uuid
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from apps.core.fields import EncryptedDecimalField
+from apps.core.models import TimeStampedModel
 
 
 class UserManager(BaseUserManager["User"]):
@@ -67,3 +74,154 @@ class User(AbstractBaseUser, PermissionsMixin):
     def public_name(self) -> str:
         """What other people see: never the e-mail address."""
         return self.display_name or _("Athlete #%(id)s") % {"id": self.pk}
+
+
+def _avatar_path(instance: "Profile", filename: str) -> str:
+    return f"avatars/{instance.user_id}/{uuid.uuid4().hex}.jpg"
+
+
+class Sport(models.TextChoices):
+    RUNNING = "running", _("Running")
+    TRAIL_RUNNING = "trail_running", _("Trail running")
+    CYCLING = "cycling", _("Cycling")
+    SWIMMING = "swimming", _("Swimming")
+    TRIATHLON = "triathlon", _("Triathlon")
+    WALKING = "walking", _("Walking")
+    HIKING = "hiking", _("Hiking")
+    YOGA = "yoga", _("Yoga")
+    STRENGTH = "strength", _("Strength training")
+    OTHER = "other", _("Other")
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Everyone")
+    FOLLOWERS = "followers", _("Followers")
+    ONLY_ME = "only_me", _("Only me")
+
+
+class HiddenField(models.TextChoices):
+    HEART_RATE = "heart_rate", _("Heart rate")
+    PACE = "pace", _("Pace and speed")
+    CALORIES = "calories", _("Calories")
+    START_TIME = "start_time", _("Start time")
+
+
+class Profile(TimeStampedModel):
+    """What a person tells Stride about themselves, and who may see what."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        OTHER = "other", _("Other")
+
+    class Units(models.TextChoices):
+        METRIC = "metric", _("Metric (km, kg)")
+        IMPERIAL = "imperial", _("Imperial (mi, lb)")
+
+    class Experience(models.TextChoices):
+        BEGINNER = "beginner", _("Beginner")
+        INTERMEDIATE = "intermediate", _("Intermediate")
+        ADVANCED = "advanced", _("Advanced")
+        ELITE = "elite", _("Competitive")
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="profile"
+    )
+    avatar = models.ImageField(_("avatar"), upload_to=_avatar_path, blank=True)
+    avatar_thumbnail = models.ImageField(_("avatar thumbnail"), upload_to=_avatar_path, blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
+    height_cm = EncryptedDecimalField(_("height (cm)"), null=True, blank=True, decimal_places=1)
+    weight_kg = EncryptedDecimalField(_("weight (kg)"), null=True, blank=True, decimal_places=1)
+    units = models.CharField(_("units"), max_length=10, choices=Units.choices, default=Units.METRIC)
+    timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    country = CountryField(_("country"), blank=True)
+    region = models.CharField(
+        _("region"),
+        max_length=100,
+        blank=True,
+        help_text=_("State, province or region; used for regional offers."),
+    )
+    sports = models.JSONField(_("sports"), default=list, blank=True)
+    experience = models.CharField(
+        _("experience"), max_length=16, choices=Experience.choices, blank=True
+    )
+    weekly_distance_goal_km = models.DecimalField(
+        _("weekly distance goal (km)"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(2000)],
+    )
+    target_race_name = models.CharField(_("target race"), max_length=120, blank=True)
+    target_race_date = models.DateField(_("target race date"), null=True, blank=True)
+    activity_visibility = models.CharField(
+        _("who sees my activities"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.FOLLOWERS,
+    )
+    profile_visibility = models.CharField(
+        _("who sees my profile"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.PUBLIC,
+    )
+    hidden_fields = models.JSONField(
+        _("hidden from others"),
+        default=list,
+        blank=True,
+        help_text=_("Activity details other people never see."),
+    )
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(units__in=["metric", "imperial"]), name="accounts_profile_units"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class PrivacyZone(TimeStampedModel):
+    """A place (home, work) around which the ends of a person's tracks are hidden from others."""
+
+    MAX_PER_USER = 10
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="privacy_zones")
+    name = models.CharField(_("name"), max_length=60)
+    latitude = models.FloatField(
+        _("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.FloatField(
+        _("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    radius_m = models.PositiveIntegerField(
+        _("radius (m)"), default=500, validators=[MinValueValidator(50), MaxValueValidator(5000)]
+    )
+
+    class Meta:
+        verbose_name = _("privacy zone")
+        verbose_name_plural = _("privacy zones")
+        indexes = [models.Index(fields=["user", "created"], name="accounts_zone_user_created")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__gte=-90, latitude__lte=90)
+                & models.Q(longitude__gte=-180, longitude__lte=180)
+                & models.Q(radius_m__gte=50, radius_m__lte=5000),
+                name="accounts_zone_bounds",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,8 +1,33 @@
-"""Writes on users. Every change of a user goes through here."""
+"""Writes on users and their profiles. Every change of a user goes through here."""
 
+from zoneinfo import available_timezones
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from apps.accounts.models import User
+from apps.accounts.exceptions import TooManyPrivacyZones
+from apps.accounts.models import HiddenField, PrivacyZone, Profile, Sport, User
+from apps.core.images import process_image
+
+PROFILE_FIELDS = {
+    "birth_year",
+    "sex",
+    "height_cm",
+    "weight_kg",
+    "units",
+    "timezone",
+    "country",
+    "region",
+    "sports",
+    "experience",
+    "weekly_distance_goal_km",
+    "target_race_name",
+    "target_race_date",
+    "activity_visibility",
+    "profile_visibility",
+    "hidden_fields",
+}
 
 
 @transaction.atomic
@@ -21,3 +46,99 @@ def user_update(
         user.full_clean(exclude=["password"])
         user.save(update_fields=fields)
     return user
+
+
+def _validate_profile(profile: Profile) -> None:
+    errors: dict[str, list[str]] = {}
+    if profile.timezone not in available_timezones():
+        errors["timezone"] = [_("Choose a time zone such as Europe/Berlin.")]
+    if not isinstance(profile.sports, list) or not set(profile.sports) <= set(Sport.values):
+        errors["sports"] = [_("Choose sports from the list.")]
+    if not isinstance(profile.hidden_fields, list) or not set(profile.hidden_fields) <= set(
+        HiddenField.values
+    ):
+        errors["hidden_fields"] = [_("Choose fields from the list.")]
+    try:
+        profile.full_clean(exclude=["user", "avatar", "avatar_thumbnail"])
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def profile_update(*, user: User, **changes) -> Profile:
+    """Change profile and privacy fields; unknown fields are refused, not ignored."""
+    unknown = set(changes) - PROFILE_FIELDS
+    if unknown:
+        raise ValueError(f"not profile fields: {sorted(unknown)}")
+    profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
+    for field, value in changes.items():
+        setattr(
+            profile, field, sorted(set(value)) if field in ("sports", "hidden_fields") else value
+        )
+    _validate_profile(profile)
+    profile.save()
+    return profile
+
+
+def profile_avatar_set(*, user: User, upload) -> Profile:
+    """Store a new avatar (re-encoded, EXIF stripped, thumbnailed); the old files are deleted."""
+    processed = process_image(upload)  # outside the transaction: CPU work, no locks held
+    with transaction.atomic():
+        profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
+        old = [f.name for f in (profile.avatar, profile.avatar_thumbnail) if f]
+        profile.avatar.save("avatar.jpg", processed.image, save=False)
+        profile.avatar_thumbnail.save("avatar.jpg", processed.thumbnail, save=False)
+        profile.save(update_fields=["avatar", "avatar_thumbnail", "modified"])
+        transaction.on_commit(lambda: _delete_files(profile.avatar.storage, old))
+    return profile
+
+
+def profile_avatar_delete(*, user: User) -> None:
+    with transaction.atomic():
+        profile = Profile.objects.select_for_update().filter(user=user).first()
+        if profile is None or not profile.avatar:
+            return
+        old = [f.name for f in (profile.avatar, profile.avatar_thumbnail) if f]
+        storage = profile.avatar.storage
+        profile.avatar = profile.avatar_thumbnail = ""
+        profile.save(update_fields=["avatar", "avatar_thumbnail", "modified"])
+        transaction.on_commit(lambda: _delete_files(storage, old))
+
+
+def _delete_files(storage, names: list[str]) -> None:
+    for name in names:
+        storage.delete(name)
+
+
+@transaction.atomic
+def privacy_zone_create(
+    *, user: User, name: str, latitude: float, longitude: float, radius_m: int
+) -> PrivacyZone:
+    """Add a privacy zone (at most MAX_PER_USER per person)."""
+    User.objects.select_for_update().filter(pk=user.pk).first()  # serialise concurrent adds
+    if PrivacyZone.objects.filter(user=user).count() >= PrivacyZone.MAX_PER_USER:
+        raise TooManyPrivacyZones()
+    zone = PrivacyZone(
+        user=user, name=name.strip(), latitude=latitude, longitude=longitude, radius_m=radius_m
+    )
+    zone.full_clean()
+    zone.save()
+    return zone
+
+
+@transaction.atomic
+def privacy_zone_update(*, zone: PrivacyZone, **changes) -> PrivacyZone:
+    for field in ("name", "latitude", "longitude", "radius_m"):
+        if field in changes:
+            setattr(zone, field, changes[field])
+    zone.full_clean()
+    zone.save()
+    return zone
+
+
+@transaction.atomic
+def privacy_zone_delete(*, zone: PrivacyZone) -> None:
+    zone.delete()

@@ -47,6 +47,7 @@ THIRD_PARTY_APPS = [
     "django_prometheus",
     "csp",
     "django_htmx",
+    "django_countries",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",

@@ -1,10 +1,23 @@
 from allauth.account.models import EmailAddress
 from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts import services
-from apps.accounts.api.serializers import MeOutputSerializer, MeUpdateInputSerializer
+from apps.accounts import selectors, services
+from apps.accounts.api.serializers import (
+    AvatarInputSerializer,
+    MeOutputSerializer,
+    MeUpdateInputSerializer,
+    PrivacyZoneInputSerializer,
+    PrivacyZoneOutputSerializer,
+    ProfileOutputSerializer,
+    ProfileUpdateInputSerializer,
+)
+from apps.core.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 
 
 def _me_payload(user) -> dict:
@@ -34,3 +47,95 @@ class MeView(APIView):
         serializer.is_valid(raise_exception=True)
         user = services.user_update(user=request.user, **serializer.validated_data)
         return Response(_me_payload(user))
+
+
+class ProfileView(APIView):
+    """The signed-in user's profile and privacy settings."""
+
+    @extend_schema(responses=ProfileOutputSerializer, tags=["me"])
+    def get(self, request):
+        profile = selectors.profile_for(user=request.user)
+        return Response(ProfileOutputSerializer(profile).data)
+
+    @extend_schema(
+        request=ProfileUpdateInputSerializer, responses=ProfileOutputSerializer, tags=["me"]
+    )
+    def patch(self, request):
+        serializer = ProfileUpdateInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        profile = services.profile_update(user=request.user, **serializer.validated_data)
+        return Response(ProfileOutputSerializer(profile).data)
+
+
+class AvatarView(APIView):
+    """Upload (PUT, multipart) or remove (DELETE) the profile picture."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request=AvatarInputSerializer, responses=ProfileOutputSerializer, tags=["me"])
+    def put(self, request):
+        serializer = AvatarInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        profile = services.profile_avatar_set(
+            user=request.user, upload=serializer.validated_data["avatar"]
+        )
+        return Response(ProfileOutputSerializer(profile).data)
+
+    @extend_schema(request=None, responses={204: None}, tags=["me"])
+    def delete(self, request):
+        services.profile_avatar_delete(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PrivacyZoneListView(GenericAPIView):
+    """The signed-in user's privacy zones (the ends of tracks near them are hidden)."""
+
+    serializer_class = PrivacyZoneOutputSerializer
+
+    def get_queryset(self):
+        return selectors.privacy_zone_list(user=self.request.user)
+
+    @extend_schema(responses=PrivacyZoneOutputSerializer(many=True), tags=["me"])
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(PrivacyZoneOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=PrivacyZoneInputSerializer,
+        responses={201: PrivacyZoneOutputSerializer},
+        parameters=[IDEMPOTENCY_PARAMETER],
+        tags=["me"],
+    )
+    @idempotent
+    def post(self, request):
+        serializer = PrivacyZoneInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        zone = services.privacy_zone_create(user=request.user, **serializer.validated_data)
+        return Response(PrivacyZoneOutputSerializer(zone).data, status=status.HTTP_201_CREATED)
+
+
+class PrivacyZoneDetailView(APIView):
+    def _zone(self, request, zone_id: int):
+        zone = selectors.privacy_zone_get(user=request.user, zone_id=zone_id)
+        if zone is None:
+            raise NotFound()
+        return zone
+
+    @extend_schema(responses=PrivacyZoneOutputSerializer, tags=["me"])
+    def get(self, request, zone_id: int):
+        return Response(PrivacyZoneOutputSerializer(self._zone(request, zone_id)).data)
+
+    @extend_schema(
+        request=PrivacyZoneInputSerializer, responses=PrivacyZoneOutputSerializer, tags=["me"]
+    )
+    def patch(self, request, zone_id: int):
+        zone = self._zone(request, zone_id)
+        serializer = PrivacyZoneInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        zone = services.privacy_zone_update(zone=zone, **serializer.validated_data)
+        return Response(PrivacyZoneOutputSerializer(zone).data)
+
+    @extend_schema(request=None, responses={204: None}, tags=["me"])
+    def delete(self, request, zone_id: int):
+        services.privacy_zone_delete(zone=self._zone(request, zone_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)

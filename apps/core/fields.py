@@ -1,0 +1,41 @@
+"""Model fields shared by every app."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+
+from apps.core import crypto
+
+
+class EncryptedDecimalField(models.TextField):
+    """A decimal number stored encrypted (see apps.core.crypto); not searchable or sortable."""
+
+    def __init__(self, *args, max_digits: int = 6, decimal_places: int = 1, **kwargs):
+        self.max_digits = max_digits
+        self.decimal_places = decimal_places
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["max_digits"] = self.max_digits
+        kwargs["decimal_places"] = self.decimal_places
+        return name, path, args, kwargs
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or value == "":
+            return None
+        return Decimal(crypto.decrypt(value))
+
+    def to_python(self, value):
+        if value is None or value == "" or isinstance(value, Decimal):
+            return value or None
+        return Decimal(str(value))
+
+    def get_prep_value(self, value):
+        value = self.to_python(value)
+        if value is None:
+            return None
+        quantum = Decimal(1).scaleb(-self.decimal_places)
+        return crypto.encrypt(str(value.quantize(quantum)))
