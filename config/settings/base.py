@@ -406,3 +406,6 @@ if not FIELD_ENCRYPTION_KEYS:
 # --- Uploads ------------------------------------------------------------------------------
 IMAGE_UPLOAD_MAX_BYTES = env.int("IMAGE_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 IMAGE_MAX_PIXELS = 40_000_000  # larger images are refused before decoding (decompression bombs)
+
+# --- Social sign-in (allauth providers) ---------------------------------------------------
+from config.settings.socialaccount import *  # noqa: E402, F403

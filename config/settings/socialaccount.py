@@ -1,0 +1,1 @@
+"""Social sign-in providers (allauth). Owned by the accounts social-login work."""
