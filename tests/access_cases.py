@@ -1,8 +1,9 @@
 """The endpoints in the access harness. Each app's issue adds its own here."""
 
 from apps.accounts import services
-from apps.accounts.models import PrivacyZone, Profile, User
+from apps.accounts.models import ConsentDocument, ConsentRecord, PrivacyZone, Profile, User
 from tests import access
+from tests.accounts.consents import agree_to_all, publish_documents
 from tests.accounts.images import jpeg_with_gps, upload
 
 
@@ -113,3 +114,33 @@ for method, status, body in [
         body=body,
         owner_status=status,
     )
+
+
+def _consenting_owner(owner):
+    if not ConsentDocument.objects.exists():
+        publish_documents()
+    agree_to_all(owner, marketing=True)
+    return owner
+
+
+def _consent_rows(owner):
+    return list(ConsentRecord.objects.filter(user=owner).values_list("document_id", "granted"))
+
+
+access.own(
+    "consents: read",
+    "get",
+    url=lambda owner: "/api/v1/me/consents/",
+    make=_consenting_owner,
+    snapshot=_consent_rows,
+    leaks=lambda owner: [],
+)
+access.own(
+    "consents: answer",
+    "post",
+    url=lambda owner: "/api/v1/me/consents/",
+    make=_consenting_owner,
+    snapshot=_consent_rows,
+    leaks=lambda owner: [],
+    body={"decisions": {"terms": True, "privacy": True, "health_data": True, "marketing": False}},
+)

@@ -7,3 +7,18 @@ class TooManyPrivacyZones(StrideError):
     code = "TOO_MANY_PRIVACY_ZONES"
     status = 400
     default_message = _("You can have at most 10 privacy zones.")
+
+
+class MandatoryConsentRefused(StrideError):
+    code = "MANDATORY_CONSENT_REFUSED"
+    status = 400
+    default_message = _(
+        "Stride cannot work without this agreement. If you do not agree, you can delete your "
+        "account."
+    )
+
+
+class ConsentRequired(StrideError):
+    code = "CONSENT_REQUIRED"
+    status = 403
+    default_message = _("Please review and accept the updated terms before continuing.")

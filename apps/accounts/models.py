@@ -225,3 +225,74 @@ class PrivacyZone(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ConsentKind(models.TextChoices):
+    TERMS = "terms", _("Terms of use")
+    PRIVACY = "privacy", _("Privacy policy")
+    HEALTH_DATA = "health_data", _("Processing of health data")
+    MARKETING = "marketing", _("Marketing messages")
+    PERSONALISATION = "personalisation", _("Personal recommendations")
+
+
+# Without these Stride cannot serve a person; the others can be refused or withdrawn any time.
+MANDATORY_CONSENTS = frozenset({ConsentKind.TERMS, ConsentKind.PRIVACY, ConsentKind.HEALTH_DATA})
+
+
+class ConsentDocument(TimeStampedModel):
+    """One version of a text people agree to. Published versions are never edited: a change
+    is a new version, and everyone is asked again."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ConsentKind.choices)
+    version = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    translations = models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        help_text=_('Per language: {"de": {"title": "…", "body": "…"}, "ru": {…}}'),
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent document")
+        verbose_name_plural = _("consent documents")
+        ordering = ("kind", "-version")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="accounts_consentdoc_version"),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "published_at"], name="accounts_consentdoc_current"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version}"
+
+    @property
+    def mandatory(self) -> bool:
+        return self.kind in MANDATORY_CONSENTS
+
+    def text_in(self, language: str) -> tuple[str, str]:
+        """Title and text in a language, falling back to the original."""
+        t = self.translations.get(language) or {}
+        return t.get("title") or self.title, t.get("body") or self.body
+
+
+class ConsentRecord(models.Model):
+    """A decision, as given: append-only, so the history shows what was agreed and when."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consent_records")
+    document = models.ForeignKey(ConsentDocument, on_delete=models.PROTECT, related_name="+")
+    granted = models.BooleanField(_("granted"))
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    created = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        indexes = [models.Index(fields=["user", "-created"], name="accounts_consent_user_time")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.document} {'✓' if self.granted else '✗'}"

@@ -1,6 +1,10 @@
-from django.db.models import QuerySet
+from dataclasses import dataclass
 
-from apps.accounts.models import PrivacyZone, Profile, User
+from django.core.cache import cache
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from apps.accounts.models import ConsentDocument, ConsentRecord, PrivacyZone, Profile, User
 
 
 def user_get(*, user_id: int) -> User | None:
@@ -22,3 +26,92 @@ def privacy_zone_list(*, user: User) -> QuerySet[PrivacyZone]:
 def privacy_zone_get(*, user: User, zone_id: int) -> PrivacyZone | None:
     """Only the owner's zone: another user's id is simply not found."""
     return PrivacyZone.objects.filter(user=user, pk=zone_id).first()
+
+
+CURRENT_DOCUMENTS_CACHE_KEY = "accounts:consent-documents:current"
+
+
+def consent_documents_current() -> dict[str, ConsentDocument]:
+    """The newest published document of each kind (cached; publishing clears the cache)."""
+    cached = cache.get(CURRENT_DOCUMENTS_CACHE_KEY)
+    if cached is not None:
+        return cached
+    current: dict[str, ConsentDocument] = {}
+    published = ConsentDocument.objects.filter(published_at__lte=timezone.now())
+    for document in published.order_by("kind", "-version"):
+        current.setdefault(document.kind, document)
+    cache.set(CURRENT_DOCUMENTS_CACHE_KEY, current, timeout=300)
+    return current
+
+
+def consent_latest_decisions(*, user: User) -> dict[str, ConsentRecord]:
+    """The user's latest decision per kind (one query)."""
+    latest: dict[str, ConsentRecord] = {}
+    records = (
+        ConsentRecord.objects.filter(user=user)
+        .select_related("document")
+        .order_by("-created", "-pk")
+    )
+    for record in records:
+        latest.setdefault(record.document.kind, record)
+    return latest
+
+
+@dataclass(frozen=True)
+class ConsentState:
+    kind: str
+    document: ConsentDocument
+    granted: bool | None  # None: never answered this kind
+    granted_version: int | None
+    needs_answer: bool  # mandatory and not granted at the current version
+
+
+def consent_states(*, user: User) -> list[ConsentState]:
+    decisions = consent_latest_decisions(user=user)
+    states = []
+    for kind, document in consent_documents_current().items():
+        decision = decisions.get(kind)
+        granted = decision.granted if decision else None
+        version = decision.document.version if decision and decision.granted else None
+        needs = document.mandatory and not (granted and version == document.version)
+        states.append(ConsentState(kind, document, granted, version, needs))
+    return states
+
+
+def _consents_ok_key(user: User, current: dict[str, ConsentDocument]) -> str:
+    signature = ".".join(str(d.pk) for _kind, d in sorted(current.items()) if d.mandatory)
+    return f"accounts:consents-ok:{user.pk}:{signature}"
+
+
+def consents_missing(*, user: User) -> list[ConsentDocument]:
+    """Current mandatory documents the user has not agreed to (at their current version).
+
+    Asked on every request by the consent gates, so a "nothing missing" answer is cached per
+    user and set of documents: a new version changes the key, a new decision deletes it.
+    """
+    current = consent_documents_current()
+    if not any(d.mandatory for d in current.values()):
+        return []
+    key = _consents_ok_key(user, current)
+    if cache.get(key):
+        return []
+    missing = [s.document for s in consent_states(user=user) if s.needs_answer]
+    if not missing:
+        cache.set(key, True, timeout=3600)
+    return missing
+
+
+def consents_ok_cache_key(*, user: User) -> str:
+    return _consents_ok_key(user, consent_documents_current())
+
+
+def consent_given(*, user: User, kind: str) -> bool:
+    """Has the user agreed to this kind (any version, not withdrawn)? For marketing and
+    personalisation checks by notifications, promotions and recommendations."""
+    record = (
+        ConsentRecord.objects.filter(user=user, document__kind=kind)
+        .order_by("-created", "-pk")
+        .values_list("granted", flat=True)
+        .first()
+    )
+    return bool(record)

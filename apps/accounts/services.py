@@ -2,12 +2,23 @@
 
 from zoneinfo import available_timezones
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.exceptions import TooManyPrivacyZones
-from apps.accounts.models import HiddenField, PrivacyZone, Profile, Sport, User
+from apps.accounts import selectors
+from apps.accounts.exceptions import MandatoryConsentRefused, TooManyPrivacyZones
+from apps.accounts.models import (
+    ConsentDocument,
+    ConsentRecord,
+    HiddenField,
+    PrivacyZone,
+    Profile,
+    Sport,
+    User,
+)
 from apps.core.images import process_image
 
 PROFILE_FIELDS = {
@@ -142,3 +153,59 @@ def privacy_zone_update(*, zone: PrivacyZone, **changes) -> PrivacyZone:
 @transaction.atomic
 def privacy_zone_delete(*, zone: PrivacyZone) -> None:
     zone.delete()
+
+
+def _request_meta(request) -> tuple[str | None, str]:
+    if request is None:
+        return None, ""
+    from allauth.account.adapter import get_adapter
+
+    return get_adapter().get_client_ip(request), request.headers.get("User-Agent", "")[:300]
+
+
+@transaction.atomic
+def consent_record(*, user: User, decisions: dict[str, bool], request=None) -> list[ConsentRecord]:
+    """Record the user's answers to the current documents (with time, IP and user agent)."""
+    current = selectors.consent_documents_current()
+    unknown = set(decisions) - set(current)
+    if unknown:
+        raise ValidationError(
+            {
+                "consents": [
+                    _("There is no document to agree to for: %(kinds)s.")
+                    % {"kinds": ", ".join(sorted(unknown))}
+                ]
+            }
+        )
+    refused = [k for k, granted in decisions.items() if not granted and current[k].mandatory]
+    if refused:
+        raise MandatoryConsentRefused(
+            fields={k: [str(MandatoryConsentRefused.default_message)] for k in refused}
+        )
+    ip, agent = _request_meta(request)
+    latest = selectors.consent_latest_decisions(user=user)
+    records = []
+    for kind, granted in decisions.items():
+        document = current[kind]
+        previous = latest.get(kind)
+        if previous and previous.document_id == document.pk and previous.granted == granted:
+            continue  # the same answer again: nothing to record (a retried request)
+        records.append(
+            ConsentRecord(
+                user=user, document=document, granted=granted, ip_address=ip, user_agent=agent
+            )
+        )
+    ConsentRecord.objects.bulk_create(records)
+    key = selectors.consents_ok_cache_key(user=user)
+    transaction.on_commit(lambda: cache.delete(key))
+    return records
+
+
+@transaction.atomic
+def consent_document_publish(*, document: ConsentDocument) -> ConsentDocument:
+    """Publish a document version; from now on everyone is asked for it."""
+    if document.published_at is None:
+        document.published_at = timezone.now()
+        document.save(update_fields=["published_at", "modified"])
+    transaction.on_commit(lambda: cache.delete(selectors.CURRENT_DOCUMENTS_CACHE_KEY))
+    return document

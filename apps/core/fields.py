@@ -33,6 +33,17 @@ class EncryptedDecimalField(models.TextField):
             return value or None
         return Decimal(str(value))
 
+    def formfield(self, **kwargs):
+        from django import forms
+
+        return forms.DecimalField(
+            max_digits=self.max_digits,
+            decimal_places=self.decimal_places,
+            required=not self.blank,
+            label=self.verbose_name.capitalize() if self.verbose_name else None,
+            **{k: v for k, v in kwargs.items() if k in ("help_text", "validators")},
+        )
+
     def get_prep_value(self, value):
         value = self.to_python(value)
         if value is None:

@@ -104,3 +104,22 @@ class PrivacyZoneInputSerializer(serializers.Serializer):
     latitude = serializers.FloatField(min_value=-90, max_value=90)
     longitude = serializers.FloatField(min_value=-180, max_value=180)
     radius_m = serializers.IntegerField(min_value=50, max_value=5000, default=500)
+
+
+class ConsentStateOutputSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    version = serializers.IntegerField(source="document.version")
+    document_url = serializers.CharField()
+    mandatory = serializers.BooleanField(source="document.mandatory")
+    granted = serializers.BooleanField(allow_null=True)
+    granted_version = serializers.IntegerField(allow_null=True)
+    needs_answer = serializers.BooleanField()
+
+
+class ConsentDecisionsInputSerializer(serializers.Serializer):
+    decisions = serializers.DictField(
+        child=serializers.BooleanField(),
+        allow_empty=False,
+        help_text=_('Answers by kind, e.g. {"terms": true, "marketing": false}.'),
+    )

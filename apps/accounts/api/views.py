@@ -1,4 +1,6 @@
 from allauth.account.models import EmailAddress
+from django.urls import reverse
+from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
@@ -10,6 +12,8 @@ from rest_framework.views import APIView
 from apps.accounts import selectors, services
 from apps.accounts.api.serializers import (
     AvatarInputSerializer,
+    ConsentDecisionsInputSerializer,
+    ConsentStateOutputSerializer,
     MeOutputSerializer,
     MeUpdateInputSerializer,
     PrivacyZoneInputSerializer,
@@ -36,6 +40,8 @@ def _me_payload(user) -> dict:
 
 class MeView(APIView):
     """The signed-in user."""
+
+    consent_exempt = True  # an app must be able to see who is signed in to ask for consent
 
     @extend_schema(responses=MeOutputSerializer, tags=["me"])
     def get(self, request):
@@ -139,3 +145,47 @@ class PrivacyZoneDetailView(APIView):
     def delete(self, request, zone_id: int):
         services.privacy_zone_delete(zone=self._zone(request, zone_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _consent_states_payload(request) -> list[dict]:
+    language = get_language()
+    rows = []
+    for state in selectors.consent_states(user=request.user):
+        rows.append(
+            {
+                "kind": state.kind,
+                "title": state.document.text_in(language)[0],
+                "document": state.document,
+                "document_url": request.build_absolute_uri(
+                    reverse("accounts-consent-document", args=[state.document.pk])
+                ),
+                "granted": state.granted,
+                "granted_version": state.granted_version,
+                "needs_answer": state.needs_answer,
+            }
+        )
+    return ConsentStateOutputSerializer(rows, many=True).data
+
+
+class ConsentsView(APIView):
+    """The current documents and the signed-in user's answers; POST records new answers."""
+
+    consent_exempt = True
+    pagination_class = None
+
+    @extend_schema(responses=ConsentStateOutputSerializer(many=True), tags=["me"])
+    def get(self, request):
+        return Response(_consent_states_payload(request))
+
+    @extend_schema(
+        request=ConsentDecisionsInputSerializer,
+        responses=ConsentStateOutputSerializer(many=True),
+        tags=["me"],
+    )
+    def post(self, request):
+        serializer = ConsentDecisionsInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.consent_record(
+            user=request.user, decisions=serializer.validated_data["decisions"], request=request
+        )
+        return Response(_consent_states_payload(request))
