@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import User
+from apps.accounts import services
+from apps.accounts.models import ConsentDocument, ConsentRecord, User
 
 
 @admin.register(User)
@@ -22,3 +23,37 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+class ConsentRecordInline(admin.TabularInline):
+    model = ConsentRecord
+    extra = 0
+    can_delete = False
+    fields = ("document", "granted", "created", "ip_address")
+    readonly_fields = fields
+    ordering = ("-created",)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+UserAdmin.inlines = [ConsentRecordInline]
+
+
+@admin.register(ConsentDocument)
+class ConsentDocumentAdmin(admin.ModelAdmin):
+    list_display = ("kind", "version", "title", "published_at")
+    list_filter = ("kind",)
+    actions = ["publish"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A published text is never edited: a change is a new version.
+        if obj is not None and obj.published_at:
+            return ("kind", "version", "title", "body", "translations", "published_at")
+        return ("published_at",)
+
+    @admin.action(description=_("Publish (everyone is asked again)"))
+    def publish(self, request, queryset):
+        for document in queryset.filter(published_at__isnull=True):
+            services.consent_document_publish(document=document)
+        self.message_user(request, _("Published."))

@@ -63,3 +63,29 @@ def test_the_admin_never_shows_password_hashes_or_secrets():
 
     assert member.password not in page
     assert member.password.split("$")[-1] not in page
+
+
+@pytest.mark.django_db
+def test_staff_see_a_users_consents_and_publish_new_versions():
+    from apps.accounts.models import ConsentDocument
+    from tests.accounts.consents import agree_to_all, publish_documents
+
+    publish_documents()
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    TOTP.activate(staff, generate_totp_secret())
+    agree_to_all(staff)
+    member = UserFactory()
+    agree_to_all(member)
+    client = Client()
+    client.force_login(staff)
+
+    page = client.get(f"/admin/accounts/user/{member.pk}/change/").content.decode()
+    assert "Terms of use v1" in page
+
+    draft = ConsentDocument.objects.create(kind="terms", version=2, title="Terms v2", body="New.")
+    client.post(
+        "/admin/accounts/consentdocument/",
+        {"action": "publish", "_selected_action": [draft.pk]},
+    )
+    draft.refresh_from_db()
+    assert draft.published_at is not None
