@@ -11,7 +11,7 @@ from apps.core import demo
 DEMO_PASSWORD = "stride-demo-2026"  # noqa: S105 - published demo login, local data only
 # Staff need two-factor authentication for the admin; the demo admin's TOTP secret is public
 # so a newcomer can add it to an authenticator app (or compute codes) on a local instance.
-DEMO_ADMIN_TOTP_SECRET = "JBSWY3DPEHPK3PXPSTRIDEDEMO"  # noqa: S105 - demo only
+DEMO_ADMIN_TOTP_SECRET = "JBSWY3DPEHPK3PXPSTRIDEDEMOADMIN2"  # noqa: S105 - demo only
 DEMO_USERS = [
     # email, display name, language, staff
     ("admin@stride.local", "Stride Admin", "en", True),

@@ -24,3 +24,20 @@ def test_seed_demo_is_idempotent_and_prints_the_logins(capsys):
     assert "two-factor (TOTP) secret for admin@stride.local" in first
     assert EmailAddress.objects.filter(verified=True, primary=True).count() == 4
     assert authenticate(email="anna@stride.local", password=DEMO_PASSWORD) is not None
+
+
+@pytest.mark.django_db
+def test_the_printed_admin_totp_secret_gives_working_codes():
+    import time
+
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, hotp_value
+
+    from apps.accounts.demo import DEMO_ADMIN_TOTP_SECRET
+
+    call_command("seed_demo")
+    admin = User.objects.get(email="admin@stride.local")
+    totp = TOTP(Authenticator.objects.get(user=admin, type=Authenticator.Type.TOTP))
+    code = str(hotp_value(DEMO_ADMIN_TOTP_SECRET, int(time.time()) // 30)).zfill(6)
+
+    assert totp.validate_code(code)
