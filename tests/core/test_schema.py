@@ -41,6 +41,13 @@ def test_idempotent_endpoints_document_the_header_and_its_errors(schema):
 
 
 @pytest.mark.django_db
+def test_the_schema_generates_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(tmp_path / "s.yaml"))
+
+
+@pytest.mark.django_db
 def test_the_docs_page_renders():
     response = Client().get("/api/docs/")
     assert response.status_code == 200
