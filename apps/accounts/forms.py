@@ -79,24 +79,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = [
-            "birth_year",
-            "sex",
-            "height_cm",
-            "weight_kg",
-            "units",
-            "timezone",
-            "country",
-            "region",
-            "sports",
-            "experience",
-            "weekly_distance_goal_km",
-            "target_race_name",
-            "target_race_date",
-            "activity_visibility",
-            "profile_visibility",
-            "hidden_fields",
-        ]
+        fields = list(services.PROFILE_FIELDS)
         widgets = {"target_race_date": forms.DateInput(attrs={"type": "date"})}
 
 

@@ -21,7 +21,8 @@ from apps.accounts.models import (
 )
 from apps.core.images import process_image
 
-PROFILE_FIELDS = {
+# What a person may change on their profile, in the order forms show it.
+PROFILE_FIELDS = (
     "birth_year",
     "sex",
     "height_cm",
@@ -38,7 +39,7 @@ PROFILE_FIELDS = {
     "activity_visibility",
     "profile_visibility",
     "hidden_fields",
-}
+)
 
 
 @transaction.atomic
@@ -81,7 +82,7 @@ def _validate_profile(profile: Profile) -> None:
 @transaction.atomic
 def profile_update(*, user: User, **changes) -> Profile:
     """Change profile and privacy fields; unknown fields are refused, not ignored."""
-    unknown = set(changes) - PROFILE_FIELDS
+    unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"not profile fields: {sorted(unknown)}")
     profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
