@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import selectors, services
-from apps.accounts.models import HiddenField, PrivacyZone, Profile, Sport
+from apps.accounts.models import ConsentKind, HiddenField, PrivacyZone, Profile, Sport
 
 
 def _consent_label(document):
@@ -25,10 +25,13 @@ class ConsentFieldsMixin:
     """One checkbox per current document; mandatory ones must be ticked."""
 
     def add_consent_fields(self, initial: dict[str, bool] | None = None) -> None:
-        self.consent_documents = selectors.consent_documents_current()
+        current = selectors.consent_documents_current()
+        # Mandatory first, in the order of ConsentKind (terms, privacy, health data, ...).
+        self.consent_documents = {k: current[k] for k in ConsentKind.values if k in current}
         for kind, document in self.consent_documents.items():
             self.fields[f"consent_{kind}"] = forms.BooleanField(
                 label=_consent_label(document),
+                label_suffix="",
                 required=document.mandatory,
                 initial=(initial or {}).get(kind, False),
                 error_messages={"required": _("You need to agree to this to use Stride.")},
