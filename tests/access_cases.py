@@ -1,7 +1,14 @@
 """The endpoints in the access harness. Each app's issue adds its own here."""
 
 from apps.accounts import services
-from apps.accounts.models import ConsentDocument, ConsentRecord, PrivacyZone, Profile, User
+from apps.accounts.models import (
+    ConsentDocument,
+    ConsentRecord,
+    DataExport,
+    PrivacyZone,
+    Profile,
+    User,
+)
 from tests import access
 from tests.accounts.consents import agree_to_all, publish_documents
 from tests.accounts.images import jpeg_with_gps, upload
@@ -143,4 +150,27 @@ access.own(
     snapshot=_consent_rows,
     leaks=lambda owner: [],
     body={"decisions": {"terms": True, "privacy": True, "health_data": True, "marketing": False}},
+)
+
+
+def _export_rows(owner):
+    return list(DataExport.objects.filter(user=owner).values_list("pk", "status"))
+
+
+access.own(
+    "data export: list",
+    "get",
+    url=lambda owner: "/api/v1/me/export/",
+    make=lambda owner: services.data_export_request(user=owner).user,
+    snapshot=_export_rows,
+    leaks=lambda owner: ["/accounts/export/"],
+)
+access.own(
+    "data export: request",
+    "post",
+    url=lambda owner: "/api/v1/me/export/",
+    make=lambda owner: owner,
+    snapshot=_export_rows,
+    leaks=lambda owner: [owner.email],
+    owner_status=202,
 )

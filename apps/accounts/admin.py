@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import services
-from apps.accounts.models import ConsentDocument, ConsentRecord, User
+from apps.accounts.models import ConsentDocument, ConsentRecord, DataExport, User
 
 
 @admin.register(User)
@@ -57,3 +57,24 @@ class ConsentDocumentAdmin(admin.ModelAdmin):
         for document in queryset.filter(published_at__isnull=True):
             services.consent_document_publish(document=document)
         self.message_user(request, _("Published."))
+
+
+@admin.register(DataExport)
+class DataExportAdmin(admin.ModelAdmin):
+    """The record of who asked for their data and when. Staff never see the archive itself."""
+
+    list_display = ("subject_id", "status", "created", "finished_at", "downloaded_at")
+    list_filter = ("status",)
+    search_fields = ("=subject_id",)
+    fields = ("subject_id", "status", "created", "finished_at", "expires_at", "downloaded_at")
+    readonly_fields = fields
+    ordering = ("-created",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -8,6 +8,7 @@ from apps.accounts import selectors
 # files, and everything with its own gate (the API answers CONSENT_REQUIRED).
 EXEMPT_PREFIXES = (
     "/accounts/consents/",
+    "/accounts/export/",  # people may take their data whatever they agreed to
     "/accounts/logout/",
     "/i18n/",
     "/jsi18n/",

@@ -296,3 +296,36 @@ class ConsentRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.document} {'✓' if self.granted else '✗'}"
+
+
+class DataExport(TimeStampedModel):
+    """A person's request for their data, and the archive made for it. Kept (without the file)
+    as the audit trail of export requests, also after the account is gone."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="data_exports"
+    )
+    subject_id = models.BigIntegerField(_("user id"), db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    file = models.FileField(_("archive"), upload_to="exports/", blank=True)
+    size_bytes = models.PositiveBigIntegerField(_("size"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    downloaded_at = models.DateTimeField(_("downloaded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+        indexes = [models.Index(fields=["user", "-created"], name="accounts_export_user_time")]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} of user {self.subject_id} ({self.status})"

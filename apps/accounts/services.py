@@ -1,11 +1,21 @@
 """Writes on users and their profiles. Every change of a user goes through here."""
 
+import io
+import json
+import uuid
+import zipfile
+from datetime import timedelta
 from zoneinfo import available_timezones
 
+from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.accounts import selectors
@@ -13,13 +23,16 @@ from apps.accounts.exceptions import MandatoryConsentRefused, TooManyPrivacyZone
 from apps.accounts.models import (
     ConsentDocument,
     ConsentRecord,
+    DataExport,
     HiddenField,
     PrivacyZone,
     Profile,
     Sport,
     User,
 )
+from apps.core import personal_data
 from apps.core.images import process_image
+from apps.core.tasks import TRANSIENT_ERRORS
 
 # What a person may change on their profile, in the order forms show it.
 PROFILE_FIELDS = (
@@ -210,3 +223,130 @@ def consent_document_publish(*, document: ConsentDocument) -> ConsentDocument:
         document.save(update_fields=["published_at", "modified"])
     transaction.on_commit(lambda: cache.delete(selectors.CURRENT_DOCUMENTS_CACHE_KEY))
     return document
+
+
+EXPORT_FORMAT = "stride-export"
+EXPORT_FORMAT_VERSION = 1
+
+
+@transaction.atomic
+def data_export_request(*, user: User) -> DataExport:
+    """Ask for an archive of the user's data; a request already under way is returned instead."""
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one request at a time
+    active = DataExport.objects.filter(
+        user=user, status__in=[DataExport.Status.PENDING, DataExport.Status.RUNNING]
+    ).first()
+    if active is not None:
+        return active
+    export = DataExport.objects.create(user=user, subject_id=user.pk)
+    from apps.accounts.tasks import data_export_build_task
+
+    transaction.on_commit(lambda: data_export_build_task.delay(export_id=export.pk))
+    return export
+
+
+def data_export_build(*, export_id: int) -> DataExport:
+    """Collect every app's part into a zip (JSON + original files), store it, tell the user."""
+    with transaction.atomic():
+        export = DataExport.objects.select_for_update().get(pk=export_id)
+        if export.status != DataExport.Status.PENDING or export.user_id is None:
+            return export  # done already (a repeated delivery) or the account is gone
+        export.status = DataExport.Status.RUNNING
+        export.save(update_fields=["status", "modified"])
+    try:
+        archive = _build_archive(export.user_id)
+    except TRANSIENT_ERRORS:
+        # The task retries: leave it to be picked up again.
+        DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.PENDING)
+        raise
+    except Exception:
+        DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.FAILED)
+        raise
+    now = timezone.now()
+    export.file.save(f"{uuid.uuid4().hex}.zip", ContentFile(archive), save=False)
+    export.size_bytes = len(archive)
+    export.status = DataExport.Status.READY
+    export.finished_at = now
+    export.expires_at = now + DATA_EXPORT_TTL
+    export.save(
+        update_fields=["file", "size_bytes", "status", "finished_at", "expires_at", "modified"]
+    )
+    _send_export_ready(export)
+    return export
+
+
+DATA_EXPORT_TTL = timedelta(days=7)
+
+
+def _build_archive(user_id: int) -> bytes:
+    buffer = io.BytesIO()
+    parts = personal_data.exporters()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        manifest = {
+            "format": EXPORT_FORMAT,
+            "version": EXPORT_FORMAT_VERSION,
+            "exported_at": timezone.now().isoformat(),
+            "parts": list(parts),
+        }
+        archive.writestr("manifest.json", json.dumps(manifest, indent=2))
+        for name, export_part in parts.items():
+            part = export_part(user_id)
+            archive.writestr(f"{name}.json", json.dumps(part.data, indent=2, ensure_ascii=False))
+            for f in part.files:
+                with f.storage.open(f.name, "rb") as source:
+                    archive.writestr(f"files/{f.arcname}", source.read())
+    return buffer.getvalue()
+
+
+def data_export_download_token(*, export: DataExport) -> str:
+    return signing.dumps(export.pk, salt="accounts.data-export")
+
+
+def data_export_for_token(*, user: User, token: str) -> DataExport | None:
+    """The owner's ready export for a download link that has not expired; else None."""
+    try:
+        export_id = signing.loads(
+            token, salt="accounts.data-export", max_age=DATA_EXPORT_TTL.total_seconds()
+        )
+    except signing.BadSignature:
+        return None
+    export = DataExport.objects.filter(
+        pk=export_id, user=user, status=DataExport.Status.READY
+    ).first()
+    if export is None or export.expires_at is None or export.expires_at <= timezone.now():
+        return None
+    return export
+
+
+def data_export_mark_downloaded(*, export: DataExport) -> None:
+    DataExport.objects.filter(pk=export.pk).update(downloaded_at=timezone.now())
+
+
+def _send_export_ready(export: DataExport) -> None:
+    user = export.user
+    link = settings.SITE_URL.rstrip("/") + reverse(
+        "accounts-export-download", args=[data_export_download_token(export=export)]
+    )
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        subject = _("Your Stride data is ready")
+        body = _(
+            "Your data export is ready. Download it within 7 days (you will be asked to sign "
+            "in):\n\n%(link)s\n\nIf you did not ask for this, change your password."
+        ) % {"link": link}
+    send_mail(subject, body, None, [user.email])
+
+
+def data_export_purge_expired() -> int:
+    """Delete the archives of exports past their expiry; the rows stay as the audit trail."""
+    expired = DataExport.objects.filter(
+        status=DataExport.Status.READY, expires_at__lte=timezone.now()
+    ).only("pk", "file")
+    count = 0
+    for export in expired.iterator(chunk_size=200):
+        if export.file:
+            export.file.delete(save=False)
+        DataExport.objects.filter(pk=export.pk).update(
+            status=DataExport.Status.EXPIRED, file="", modified=timezone.now()
+        )
+        count += 1
+    return count

@@ -12,6 +12,10 @@ urlpatterns = [
         views.privacy_zone_delete,
         name="accounts-privacy-zone-delete",
     ),
+    path("export/", views.data_export_request, name="accounts-export"),
+    path(
+        "export/<str:token>/download/", views.data_export_download, name="accounts-export-download"
+    ),
     path("consents/", views.consents, name="accounts-consents"),
     path(
         "consents/document/<int:document_id>/",

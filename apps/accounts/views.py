@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
@@ -118,3 +119,33 @@ def consent_document(request, document_id: int):
         "accounts/consent_document.html",
         {"document": document, "title": title, "body": body},
     )
+
+
+@login_required
+def data_export_download(request, token: str):
+    """The archive, for its owner, while the link is valid."""
+    export = services.data_export_for_token(user=request.user, token=token)
+    if export is None:
+        return render(
+            request,
+            "404.html",
+            {"message": _("This download link has expired or is not yours. Ask for a new export.")},
+            status=404,
+        )
+    services.data_export_mark_downloaded(export=export)
+    return FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=f"stride-data-{export.finished_at:%Y-%m-%d}.zip",
+        content_type="application/zip",
+    )
+
+
+@login_required
+@require_POST
+def data_export_request(request):
+    services.data_export_request(user=request.user)
+    messages.success(
+        request, _("We are preparing your data. You will get an e-mail with a download link.")
+    )
+    return redirect("accounts-privacy")

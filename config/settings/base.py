@@ -194,6 +194,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "core-purge-idempotency-keys": {"task": "core.purge_idempotency_keys", "schedule": 3600.0},
+    "accounts-purge-expired-exports": {
+        "task": "accounts.data_export_purge_expired",
+        "schedule": 3600.0,
+    },
 }
 
 # --- Auth ---------------------------------------------------------------------------------

@@ -123,3 +123,13 @@ class ConsentDecisionsInputSerializer(serializers.Serializer):
         allow_empty=False,
         help_text=_('Answers by kind, e.g. {"terms": true, "marketing": false}.'),
     )
+
+
+class DataExportOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    created = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    expires_at = serializers.DateTimeField(allow_null=True)
+    size_bytes = serializers.IntegerField(allow_null=True)
+    download_url = serializers.CharField(allow_null=True)

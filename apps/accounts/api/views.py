@@ -14,6 +14,7 @@ from apps.accounts.api.serializers import (
     AvatarInputSerializer,
     ConsentDecisionsInputSerializer,
     ConsentStateOutputSerializer,
+    DataExportOutputSerializer,
     MeOutputSerializer,
     MeUpdateInputSerializer,
     PrivacyZoneInputSerializer,
@@ -21,7 +22,7 @@ from apps.accounts.api.serializers import (
     ProfileOutputSerializer,
     ProfileUpdateInputSerializer,
 )
-from apps.accounts.models import PrivacyZone
+from apps.accounts.models import DataExport, PrivacyZone
 from apps.core.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 
 
@@ -192,3 +193,43 @@ class ConsentsView(APIView):
             user=request.user, decisions=serializer.validated_data["decisions"], request=request
         )
         return Response(_consent_states_payload(request))
+
+
+def _export_payload(request, export) -> dict:
+    url = None
+    if export.status == DataExport.Status.READY:
+        token = services.data_export_download_token(export=export)
+        url = request.build_absolute_uri(reverse("accounts-export-download", args=[token]))
+    return DataExportOutputSerializer(
+        {
+            "id": export.pk,
+            "status": export.status,
+            "created": export.created,
+            "finished_at": export.finished_at,
+            "expires_at": export.expires_at,
+            "size_bytes": export.size_bytes,
+            "download_url": url,
+        }
+    ).data
+
+
+class DataExportView(GenericAPIView):
+    """Ask for an archive of all your data (POST, 202) and see your exports (GET)."""
+
+    consent_exempt = True  # people may take their data whatever they agreed to
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return DataExport.objects.none()
+        return DataExport.objects.filter(user=self.request.user)
+
+    @extend_schema(responses=DataExportOutputSerializer(many=True), tags=["me"])
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response([_export_payload(request, e) for e in page])
+
+    @extend_schema(request=None, responses={202: DataExportOutputSerializer}, tags=["me"])
+    def post(self, request):
+        export = services.data_export_request(user=request.user)
+        export.refresh_from_db()  # embedded mode builds it at once, after commit
+        return Response(_export_payload(request, export), status=status.HTTP_202_ACCEPTED)
