@@ -5,12 +5,14 @@ from apps.accounts.models import (
     ConsentDocument,
     ConsentRecord,
     DataExport,
+    ErasureRequest,
     PrivacyZone,
     Profile,
     User,
 )
 from tests import access
 from tests.accounts.consents import agree_to_all, publish_documents
+from tests.accounts.factories import PASSWORD
 from tests.accounts.images import jpeg_with_gps, upload
 
 
@@ -173,4 +175,41 @@ access.own(
     snapshot=_export_rows,
     leaks=lambda owner: [owner.email],
     owner_status=202,
+)
+
+
+def _erasure_rows(owner):
+    return list(
+        ErasureRequest.objects.filter(subject_id=owner.pk).values_list(
+            "status", "scheduled_for", "cancelled_at"
+        )
+    )
+
+
+access.own(
+    "account deletion: request",
+    "delete",
+    url=lambda owner: "/api/v1/me/",
+    make=lambda owner: owner,
+    snapshot=_erasure_rows,
+    leaks=lambda owner: [owner.email],
+    body={"password": PASSWORD},  # the intruder's own password: it schedules their own
+    owner_status=202,
+)
+access.own(
+    "account deletion: see",
+    "get",
+    url=lambda owner: "/api/v1/me/deletion/",
+    make=lambda owner: services.account_deletion_request(user=owner).user,
+    snapshot=_erasure_rows,
+    leaks=lambda owner: [],
+)
+access.own(
+    "account deletion: cancel",
+    "delete",
+    url=lambda owner: "/api/v1/me/deletion/",
+    make=lambda owner: services.account_deletion_request(user=owner).user,
+    snapshot=_erasure_rows,
+    leaks=lambda owner: [],
+    owner_status=204,
 )

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import services
-from apps.accounts.models import ConsentDocument, ConsentRecord, DataExport, User
+from apps.accounts.models import ConsentDocument, ConsentRecord, DataExport, ErasureRequest, User
 
 
 @admin.register(User)
@@ -69,6 +69,33 @@ class DataExportAdmin(admin.ModelAdmin):
     fields = ("subject_id", "status", "created", "finished_at", "expires_at", "downloaded_at")
     readonly_fields = fields
     ordering = ("-created",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ErasureRequest)
+class ErasureRequestAdmin(admin.ModelAdmin):
+    """The record of account deletions. To check whether an address was erased, search for
+    the address: it is compared by its digest, never stored."""
+
+    list_display = ("subject_id", "status", "created", "scheduled_for", "completed_at")
+    list_filter = ("status",)
+    fields = ("subject_id", "status", "created", "scheduled_for", "cancelled_at", "completed_at")
+    readonly_fields = fields
+    search_fields = ("=subject_id",)
+    ordering = ("-created",)
+
+    def get_search_results(self, request, queryset, search_term):
+        if "@" in search_term:
+            return queryset.filter(email_digest=services.email_digest(search_term)), False
+        return super().get_search_results(request, queryset, search_term)
 
     def has_add_permission(self, request):
         return False

@@ -22,3 +22,16 @@ class ConsentRequired(StrideError):
     code = "CONSENT_REQUIRED"
     status = 403
     default_message = _("Please review and accept the updated terms before continuing.")
+
+
+class WrongPassword(StrideError):
+    code = "WRONG_PASSWORD"
+    status = 400
+    default_message = _("That is not your password. Enter your current password to confirm.")
+
+
+class TooManyPasswordAttempts(StrideError):
+    code = "RATE_LIMITED"
+    status = 429
+    default_message = _("Too many wrong passwords. Wait a minute and try again.")
+    retry_after = 60  # allauth's "reauthenticate" limit counts per minute

@@ -94,3 +94,12 @@ class PrivacyZoneForm(forms.ModelForm):
     class Meta:
         model = PrivacyZone
         fields = ["name", "latitude", "longitude", "radius_m"]
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

@@ -9,6 +9,7 @@ from apps.accounts import selectors
 EXEMPT_PREFIXES = (
     "/accounts/consents/",
     "/accounts/export/",  # people may take their data whatever they agreed to
+    "/accounts/delete/",  # ... and leave
     "/accounts/logout/",
     "/i18n/",
     "/jsi18n/",
@@ -41,3 +42,18 @@ class ConsentGateMiddleware:
             url = reverse("accounts-consents")
             return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+class RetryAfterMiddleware:
+    """Adds Retry-After to a response when a sign-in was refused for too many failures (the
+    adapter records how long the block lasts on the request)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        wait = getattr(request, "stride_retry_after", None)
+        if wait and not response.has_header("Retry-After"):
+            response["Retry-After"] = str(wait)
+        return response

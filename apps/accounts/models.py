@@ -329,3 +329,48 @@ class DataExport(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"export {self.pk} of user {self.subject_id} ({self.status})"
+
+
+class ErasureRequest(TimeStampedModel):
+    """A person's request to delete their account: scheduled after a grace period they can use
+    to cancel, then carried out. The row outlives the account as the audit trail; it keeps no
+    e-mail address, only a keyed digest of it (`email_digest`), so staff can answer "was this
+    address erased?" without holding the address."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+        COMPLETED = "completed", _("Completed")
+
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="erasure_requests"
+    )
+    subject_id = models.BigIntegerField(_("user id"), db_index=True)
+    email_digest = models.CharField(_("e-mail digest"), max_length=64, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED
+    )
+    scheduled_for = models.DateTimeField(_("scheduled for"))
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+        indexes = [
+            models.Index(
+                fields=["scheduled_for"],
+                condition=models.Q(status="scheduled"),
+                name="accounts_erasure_due",
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject_id"],
+                condition=models.Q(status="scheduled"),
+                name="accounts_erasure_one_scheduled",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"erasure of user {self.subject_id} ({self.status})"

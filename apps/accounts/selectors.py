@@ -4,7 +4,14 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from apps.accounts.models import ConsentDocument, ConsentRecord, PrivacyZone, Profile, User
+from apps.accounts.models import (
+    ConsentDocument,
+    ConsentRecord,
+    ErasureRequest,
+    PrivacyZone,
+    Profile,
+    User,
+)
 
 
 def user_get(*, user_id: int) -> User | None:
@@ -17,6 +24,11 @@ def profile_for(*, user: User) -> Profile:
         return user.profile
     except Profile.DoesNotExist:
         return Profile(user=user)
+
+
+def account_deletion_scheduled(*, user: User) -> ErasureRequest | None:
+    """The user's pending account deletion, if they asked for one."""
+    return ErasureRequest.objects.filter(user=user, status=ErasureRequest.Status.SCHEDULED).first()
 
 
 def privacy_zone_list(*, user: User) -> QuerySet[PrivacyZone]:

@@ -7,6 +7,7 @@ import zipfile
 from datetime import timedelta
 from zoneinfo import available_timezones
 
+from allauth.core import ratelimit
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
@@ -16,14 +17,22 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from apps.accounts import selectors
-from apps.accounts.exceptions import MandatoryConsentRefused, TooManyPrivacyZones
+from apps.accounts.exceptions import (
+    MandatoryConsentRefused,
+    TooManyPasswordAttempts,
+    TooManyPrivacyZones,
+    WrongPassword,
+)
 from apps.accounts.models import (
     ConsentDocument,
     ConsentRecord,
     DataExport,
+    ErasureRequest,
     HiddenField,
     PrivacyZone,
     Profile,
@@ -350,3 +359,86 @@ def data_export_purge_expired() -> int:
         )
         count += 1
     return count
+
+
+# --- Account deletion -----------------------------------------------------------------------
+
+
+def email_digest(email: str) -> str:
+    """A keyed digest of an address: lets staff recognise it without storing it."""
+    return salted_hmac("accounts.erasure", email.strip().lower(), algorithm="sha256").hexdigest()
+
+
+def password_confirm(*, request, user: User, password: str) -> None:
+    """Check the person at the keyboard before a drastic step. People without a password
+    (signed up through a social provider) have just proven themselves by signing in."""
+    if not user.has_usable_password():
+        return
+    if not ratelimit.consume(request, action="reauthenticate", user=user):
+        raise TooManyPasswordAttempts()
+    if not user.check_password(password or ""):
+        raise WrongPassword(fields={"password": [str(WrongPassword.default_message)]})
+
+
+@transaction.atomic
+def account_deletion_request(*, user: User) -> ErasureRequest:
+    """Schedule the erasure of the account after the grace period; repeated, returns the same."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    scheduled = selectors.account_deletion_scheduled(user=user)
+    if scheduled is not None:
+        return scheduled
+    erasure = ErasureRequest.objects.create(
+        user=user,
+        subject_id=user.pk,
+        email_digest=email_digest(user.email),
+        scheduled_for=timezone.now() + timedelta(days=settings.ACCOUNT_DELETION_GRACE_DAYS),
+    )
+    transaction.on_commit(lambda: _send_deletion_scheduled(user, erasure))
+    return erasure
+
+
+@transaction.atomic
+def account_deletion_cancel(*, user: User) -> bool:
+    """Call off a scheduled erasure; False when none was scheduled."""
+    cancelled = ErasureRequest.objects.filter(
+        user=user, status=ErasureRequest.Status.SCHEDULED
+    ).update(status=ErasureRequest.Status.CANCELLED, cancelled_at=timezone.now())
+    return bool(cancelled)
+
+
+def account_erase(*, erasure_id: int) -> ErasureRequest:
+    """Carry out a due erasure: every app's eraser, then the user row, in one transaction."""
+    with transaction.atomic():
+        erasure = ErasureRequest.objects.select_for_update().get(pk=erasure_id)
+        if erasure.status != ErasureRequest.Status.SCHEDULED:
+            return erasure  # cancelled meanwhile, or done by an earlier delivery
+        if erasure.scheduled_for > timezone.now():
+            return erasure  # not due: the grace period still runs
+        for _name, erase in personal_data.erasers():
+            erase(erasure.subject_id)
+        erasure.status = ErasureRequest.Status.COMPLETED
+        erasure.completed_at = timezone.now()
+        erasure.user = None
+        erasure.save(update_fields=["status", "completed_at", "user", "modified"])
+    return erasure
+
+
+def due_erasure_ids() -> list[int]:
+    return list(
+        ErasureRequest.objects.filter(
+            status=ErasureRequest.Status.SCHEDULED, scheduled_for__lte=timezone.now()
+        ).values_list("pk", flat=True)[:1000]
+    )
+
+
+def _send_deletion_scheduled(user: User, erasure: ErasureRequest) -> None:
+    link = settings.SITE_URL.rstrip("/") + reverse("accounts-delete")
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        subject = _("Your Stride account will be deleted")
+        body = _(
+            "You asked us to delete your Stride account. On %(date)s we will erase it with "
+            "your activities, profile and everything else that is yours.\n\n"
+            "Changed your mind? Sign in before then and cancel the deletion:\n\n%(link)s\n\n"
+            "If you did not ask for this, cancel it and change your password."
+        ) % {"date": date_format(erasure.scheduled_for, "DATE_FORMAT"), "link": link}
+    send_mail(subject, body, None, [user.email])

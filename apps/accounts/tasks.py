@@ -12,3 +12,17 @@ def data_export_build_task(*, export_id: int) -> str:
 @shared_task(name="accounts.data_export_purge_expired", **TRANSIENT_RETRY)
 def data_export_purge_expired_task() -> int:
     return services.data_export_purge_expired()
+
+
+@shared_task(name="accounts.erase_due_accounts", **TRANSIENT_RETRY)
+def erase_due_accounts_task() -> int:
+    """Beat: hand every erasure whose grace period is over to its own task."""
+    ids = services.due_erasure_ids()
+    for erasure_id in ids:
+        erase_account_task.delay(erasure_id=erasure_id)
+    return len(ids)
+
+
+@shared_task(name="accounts.erase_account", **TRANSIENT_RETRY)
+def erase_account_task(*, erasure_id: int) -> str:
+    return services.account_erase(erasure_id=erasure_id).status

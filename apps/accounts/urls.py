@@ -16,6 +16,8 @@ urlpatterns = [
     path(
         "export/<str:token>/download/", views.data_export_download, name="accounts-export-download"
     ),
+    path("delete/", views.account_delete, name="accounts-delete"),
+    path("delete/cancel/", views.account_delete_cancel, name="accounts-delete-cancel"),
     path("consents/", views.consents, name="accounts-consents"),
     path(
         "consents/document/<int:document_id>/",

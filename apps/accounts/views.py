@@ -1,17 +1,25 @@
 """Account pages: profile, privacy (zones), consents. Thin: forms validate, services write."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts import selectors, services
-from apps.accounts.forms import AvatarForm, ConsentForm, PrivacyZoneForm, ProfileForm
+from apps.accounts.forms import (
+    AccountDeleteForm,
+    AvatarForm,
+    ConsentForm,
+    PrivacyZoneForm,
+    ProfileForm,
+)
 from apps.accounts.models import ConsentDocument
 from apps.core.exceptions import StrideError
 
@@ -149,3 +157,43 @@ def data_export_request(request):
         request, _("We are preparing your data. You will get an e-mail with a download link.")
     )
     return redirect("accounts-privacy")
+
+
+@login_required
+def account_delete(request):
+    """Ask for the account to be deleted after the grace period, or see when it will be."""
+    scheduled = selectors.account_deletion_scheduled(user=request.user)
+    form = AccountDeleteForm(request.POST or None)
+    if request.method == "POST" and scheduled is None and form.is_valid():
+        try:
+            services.password_confirm(
+                request=request, user=request.user, password=form.cleaned_data["password"]
+            )
+        except StrideError as exc:
+            form.add_error("password", exc.message)
+        else:
+            erasure = services.account_deletion_request(user=request.user)
+            messages.warning(
+                request,
+                _("Your account will be deleted on %(date)s. You can cancel until then.")
+                % {"date": date_format(erasure.scheduled_for, "DATE_FORMAT")},
+            )
+            return redirect("accounts-delete")
+    return render(
+        request,
+        "accounts/delete.html",
+        {
+            "form": form,
+            "scheduled": scheduled,
+            "needs_password": request.user.has_usable_password(),
+            "grace_days": settings.ACCOUNT_DELETION_GRACE_DAYS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def account_delete_cancel(request):
+    if services.account_deletion_cancel(user=request.user):
+        messages.success(request, _("The deletion is cancelled. Your account stays."))
+    return redirect("accounts-delete")

@@ -11,6 +11,7 @@ class StrideError(Exception):
     code = "ERROR"
     status = 400
     default_message = _("The request could not be completed.")
+    retry_after: int | None = None  # seconds, sent as Retry-After (429, 503)
 
     def __init__(self, message: str | None = None, *, fields: dict | None = None) -> None:
         self.message = str(message) if message is not None else str(self.default_message)

@@ -65,5 +65,9 @@ class IdempotencyRecord(models.Model):
 def user_scope(user: "settings.AUTH_USER_MODEL | None") -> str:
     """The idempotency scope of a caller: keys of different users never collide."""
     if user is not None and user.is_authenticated:
-        return f"user:{user.pk}"
+        return user_scope_for_id(user.pk)
     return "anonymous"
+
+
+def user_scope_for_id(user_id: int) -> str:
+    return f"user:{user_id}"

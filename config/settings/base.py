@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "apps.accounts.middleware.RetryAfterMiddleware",
     "apps.accounts.middleware.ConsentGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -194,6 +195,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "core-purge-idempotency-keys": {"task": "core.purge_idempotency_keys", "schedule": 3600.0},
+    "accounts-erase-due-accounts": {"task": "accounts.erase_due_accounts", "schedule": 900.0},
     "accounts-purge-expired-exports": {
         "task": "accounts.data_export_purge_expired",
         "schedule": 3600.0,
@@ -238,6 +240,8 @@ ACCOUNT_FORMS = {"signup": "apps.accounts.forms.SignupForm"}
 # Proxies in front of the app that append to X-Forwarded-For (the ingress: 1). Rate limits and
 # consent records use the client address this yields; 0 trusts no header.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Days between a request to delete an account and its erasure; the person can cancel meanwhile.
+ACCOUNT_DELETION_GRACE_DAYS = env.int("ACCOUNT_DELETION_GRACE_DAYS", default=14)
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_SERVE_SPECIFICATION = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -36,11 +36,28 @@ def test_repeated_wrong_passwords_block_even_the_right_one():
     assert response.status_code == 400
     assert response.json()["errors"] == [
         {
-            "message": "Too many failed login attempts. Try again later.",
+            "message": "Too many failed login attempts. Try again in 5 minutes.",
             "code": "too_many_login_attempts",
         }
     ]
+    assert 290 <= int(response["Retry-After"]) <= 300  # the oldest failure leaves the window
     assert "session_token" not in response.json().get("meta", {})
+
+
+@pytest.mark.django_db
+def test_retry_after_counts_down_to_the_end_of_the_block(monkeypatch):
+    user = UserFactory()
+    client = APIClient()
+    _fail_five_times(client, user.email)
+
+    later = time.time() + 4 * 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    response = client.post(LOGIN, {"email": user.email, "password": PASSWORD}, format="json")
+
+    assert 50 <= int(response["Retry-After"]) <= 60
+    assert response.json()["errors"][0]["message"] == (
+        "Too many failed login attempts. Try again in 1 minute."
+    )
 
 
 @pytest.mark.django_db
@@ -65,7 +82,8 @@ def test_the_web_login_shows_the_block_as_a_form_error():
     response = Client().post("/accounts/login/", {"login": user.email, "password": PASSWORD})
 
     assert response.status_code == 200
-    assert "Too many failed login attempts. Try again later." in response.content.decode()
+    assert "Too many failed login attempts. Try again in 5 minutes." in response.content.decode()
+    assert int(response["Retry-After"]) > 0
 
 
 @pytest.fixture

@@ -133,3 +133,18 @@ class DataExportOutputSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField(allow_null=True)
     size_bytes = serializers.IntegerField(allow_null=True)
     download_url = serializers.CharField(allow_null=True)
+
+
+class AccountDeleteInputSerializer(serializers.Serializer):
+    password = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text=_("Your current password; not needed if you have none (social sign-in)."),
+    )
+
+
+class AccountDeletionOutputSerializer(serializers.Serializer):
+    scheduled_for = serializers.DateTimeField(
+        allow_null=True, help_text=_("When the account will be erased; null if not scheduled.")
+    )

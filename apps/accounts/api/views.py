@@ -11,6 +11,8 @@ from rest_framework.views import APIView
 
 from apps.accounts import selectors, services
 from apps.accounts.api.serializers import (
+    AccountDeleteInputSerializer,
+    AccountDeletionOutputSerializer,
     AvatarInputSerializer,
     ConsentDecisionsInputSerializer,
     ConsentStateOutputSerializer,
@@ -55,6 +57,52 @@ class MeView(APIView):
         serializer.is_valid(raise_exception=True)
         user = services.user_update(user=request.user, **serializer.validated_data)
         return Response(_me_payload(user))
+
+    @extend_schema(
+        request=AccountDeleteInputSerializer,
+        responses={202: AccountDeletionOutputSerializer},
+        tags=["me"],
+        description=(
+            "Schedule the deletion of the account after the grace period "
+            "(ACCOUNT_DELETION_GRACE_DAYS); cancel with DELETE /api/v1/me/deletion/. "
+            "Repeating the call changes nothing."
+        ),
+    )
+    def delete(self, request):
+        serializer = AccountDeleteInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.password_confirm(
+            request=request._request,
+            user=request.user,
+            password=serializer.validated_data.get("password", ""),
+        )
+        erasure = services.account_deletion_request(user=request.user)
+        return Response(
+            AccountDeletionOutputSerializer({"scheduled_for": erasure.scheduled_for}).data,
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+class AccountDeletionView(APIView):
+    """The scheduled deletion of the account: see it (GET) or call it off (DELETE)."""
+
+    consent_exempt = True
+
+    @extend_schema(responses=AccountDeletionOutputSerializer, tags=["me"])
+    def get(self, request):
+        erasure = selectors.account_deletion_scheduled(user=request.user)
+        scheduled_for = erasure.scheduled_for if erasure else None
+        return Response(AccountDeletionOutputSerializer({"scheduled_for": scheduled_for}).data)
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        tags=["me"],
+        description="Cancel a scheduled deletion; with none scheduled, nothing changes (204).",
+    )
+    def delete(self, request):
+        services.account_deletion_cancel(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ProfileView(APIView):

@@ -63,7 +63,11 @@ def exception_handler(exc, context):
     """DRF's EXCEPTION_HANDLER: every handled error leaves in the common shape."""
     headers: dict[str, str] = {}
     if isinstance(exc, StrideError):
-        return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status)
+        if exc.retry_after:
+            headers["Retry-After"] = str(exc.retry_after)
+        return Response(
+            error_body(exc.code, exc.message, exc.fields), status=exc.status, headers=headers
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
