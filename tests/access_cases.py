@@ -5,12 +5,14 @@ from apps.accounts.models import (
     ConsentDocument,
     ConsentRecord,
     DataExport,
+    DataImport,
     ErasureRequest,
     PrivacyZone,
     Profile,
     User,
 )
 from tests import access
+from tests.accounts.archives import minimal_archive
 from tests.accounts.consents import agree_to_all, publish_documents
 from tests.accounts.factories import PASSWORD
 from tests.accounts.images import jpeg_with_gps, upload
@@ -212,4 +214,34 @@ access.own(
     snapshot=_erasure_rows,
     leaks=lambda owner: [],
     owner_status=204,
+)
+
+
+def _import_rows(owner):
+    return list(DataImport.objects.filter(user=owner).values_list("pk", "status"))
+
+
+def _with_an_import(owner):
+    services.data_import_request(user=owner, upload=minimal_archive())
+    return owner
+
+
+access.own(
+    "data import: list",
+    "get",
+    url=lambda owner: "/api/v1/me/import/",
+    make=_with_an_import,
+    snapshot=_import_rows,
+    leaks=lambda owner: ["profile_fields"],  # in the summary of the owner's import
+)
+access.own(
+    "data import: upload",
+    "post",
+    url=lambda owner: "/api/v1/me/import/",
+    make=lambda owner: owner,
+    snapshot=_import_rows,
+    leaks=lambda owner: [owner.email],
+    body=lambda: {"archive": minimal_archive()},
+    format="multipart",
+    owner_status=202,
 )

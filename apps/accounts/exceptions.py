@@ -35,3 +35,11 @@ class TooManyPasswordAttempts(StrideError):
     status = 429
     default_message = _("Too many wrong passwords. Wait a minute and try again.")
     retry_after = 60  # allauth's "reauthenticate" limit counts per minute
+
+
+class InvalidArchive(StrideError):
+    code = "INVALID_ARCHIVE"
+    status = 400
+    default_message = _(
+        "This file is not a Stride data export. Upload the .zip file you downloaded."
+    )

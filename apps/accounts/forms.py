@@ -103,3 +103,10 @@ class AccountDeleteForm(forms.Form):
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+
+class DataImportForm(forms.Form):
+    archive = forms.FileField(
+        label=_("Export archive (.zip)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
+    )

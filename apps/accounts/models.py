@@ -374,3 +374,30 @@ class ErasureRequest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"erasure of user {self.subject_id} ({self.status})"
+
+
+class DataImport(TimeStampedModel):
+    """An export archive from another Stride, uploaded by its owner to bring their data here."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Being imported")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_imports")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    file = models.FileField(_("archive"), upload_to="imports/", blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data import")
+        verbose_name_plural = _("data imports")
+        indexes = [models.Index(fields=["user", "-created"], name="accounts_import_user_time")]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} of user {self.user_id} ({self.status})"

@@ -7,6 +7,7 @@ from django.utils import timezone
 from apps.accounts.models import (
     ConsentDocument,
     ConsentRecord,
+    DataImport,
     ErasureRequest,
     PrivacyZone,
     Profile,
@@ -127,3 +128,7 @@ def consent_given(*, user: User, kind: str) -> bool:
         .first()
     )
     return bool(record)
+
+
+def data_import_latest(*, user: User) -> DataImport | None:
+    return DataImport.objects.filter(user=user).order_by("-created").first()

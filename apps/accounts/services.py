@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts import selectors
 from apps.accounts.exceptions import (
+    InvalidArchive,
     MandatoryConsentRefused,
     TooManyPasswordAttempts,
     TooManyPrivacyZones,
@@ -32,6 +33,7 @@ from apps.accounts.models import (
     ConsentDocument,
     ConsentRecord,
     DataExport,
+    DataImport,
     ErasureRequest,
     HiddenField,
     PrivacyZone,
@@ -359,6 +361,111 @@ def data_export_purge_expired() -> int:
         )
         count += 1
     return count
+
+
+# --- Import of an archive exported by another Stride ----------------------------------------
+
+IMPORT_MAX_MEMBERS = 100_000
+IMPORT_MAX_UNPACKED_RATIO = 4  # unpacked bytes per archive byte: more is a zip bomb
+
+
+def _open_archive(fileobj) -> tuple[zipfile.ZipFile, dict]:
+    """The archive and its manifest, or InvalidArchive with a reason a person can act on."""
+    try:
+        archive = zipfile.ZipFile(fileobj)
+        members = archive.infolist()
+        manifest = json.loads(archive.read("manifest.json"))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise InvalidArchive() from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != EXPORT_FORMAT:
+        raise InvalidArchive()
+    if not isinstance(manifest.get("version"), int) or manifest["version"] > EXPORT_FORMAT_VERSION:
+        raise InvalidArchive(
+            _(
+                "This export comes from a newer Stride (format %(version)s); "
+                "this one reads up to %(ours)s."
+            )
+            % {"version": manifest.get("version"), "ours": EXPORT_FORMAT_VERSION}
+        )
+    unpacked = sum(m.file_size for m in members)
+    if len(members) > IMPORT_MAX_MEMBERS or unpacked > IMPORT_MAX_UNPACKED_RATIO * max(
+        settings.DATA_IMPORT_MAX_BYTES, 1
+    ):
+        raise InvalidArchive(_("This archive unpacks to far more than an export can hold."))
+    return archive, manifest
+
+
+def data_import_request(*, user: User, upload) -> DataImport:
+    """Check an uploaded archive at once (so mistakes get a clear answer), keep it, and import
+    it in a task."""
+    if upload.size > settings.DATA_IMPORT_MAX_BYTES:
+        raise InvalidArchive(
+            _("The archive is too large: at most %(size)s MB.")
+            % {"size": settings.DATA_IMPORT_MAX_BYTES // (1024 * 1024)}
+        )
+    _open_archive(upload)
+    upload.seek(0)
+    with transaction.atomic():
+        data_import = DataImport(user=user)
+        data_import.file.save(f"{uuid.uuid4().hex}.zip", upload, save=False)
+        data_import.save()
+        from apps.accounts.tasks import data_import_run_task
+
+        transaction.on_commit(lambda: data_import_run_task.delay(import_id=data_import.pk))
+    return data_import
+
+
+def data_import_run(*, import_id: int) -> DataImport:
+    """Hand each part of the archive to the app that registered an importer for it, all in one
+    transaction: an import lands whole or not at all."""
+    with transaction.atomic():
+        data_import = DataImport.objects.select_for_update().get(pk=import_id)
+        if data_import.status != DataImport.Status.PENDING:
+            return data_import
+        data_import.status = DataImport.Status.RUNNING
+        data_import.save(update_fields=["status", "modified"])
+    summary: dict = {}
+    try:
+        with data_import.file.open("rb") as fileobj, transaction.atomic():
+            archive, manifest = _open_archive(fileobj)
+            files = personal_data.ArchiveFiles(archive, max_bytes=settings.IMAGE_UPLOAD_MAX_BYTES)
+            known = personal_data.importers()
+            for name in manifest.get("parts") or []:
+                if name not in known:
+                    summary[name] = {"skipped": "this Stride does not hold such data"}
+                    continue
+                try:
+                    data = json.loads(archive.read(f"{name}.json"))
+                except (KeyError, ValueError) as exc:
+                    raise InvalidArchive() from exc
+                summary[name] = known[name](data_import.user_id, data, files)
+    except TRANSIENT_ERRORS:
+        DataImport.objects.filter(pk=import_id).update(status=DataImport.Status.PENDING)
+        raise
+    except InvalidArchive as exc:
+        return _data_import_finish(import_id, DataImport.Status.FAILED, error=exc.message)
+    except Exception:
+        _data_import_finish(
+            import_id, DataImport.Status.FAILED, error=_("The import failed; nothing was changed.")
+        )
+        raise
+    return _data_import_finish(import_id, DataImport.Status.DONE, summary=summary)
+
+
+def _data_import_finish(import_id: int, status: str, *, summary=None, error="") -> DataImport:
+    data_import = DataImport.objects.get(pk=import_id)
+    name = data_import.file.name
+    data_import.status = status
+    data_import.summary = summary or {}
+    data_import.error = str(error)[:300]
+    data_import.finished_at = timezone.now()
+    data_import.file = ""  # the archive has served its purpose: keep no second copy
+    data_import.save(
+        update_fields=["status", "summary", "error", "finished_at", "file", "modified"]
+    )
+    if name:
+        transaction.on_commit(lambda: DataImport.file.field.storage.delete(name))
+    return data_import
 
 
 # --- Account deletion -----------------------------------------------------------------------

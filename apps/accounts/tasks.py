@@ -26,3 +26,8 @@ def erase_due_accounts_task() -> int:
 @shared_task(name="accounts.erase_account", **TRANSIENT_RETRY)
 def erase_account_task(*, erasure_id: int) -> str:
     return services.account_erase(erasure_id=erasure_id).status
+
+
+@shared_task(name="accounts.data_import_run", **TRANSIENT_RETRY)
+def data_import_run_task(*, import_id: int) -> str:
+    return services.data_import_run(import_id=import_id).status

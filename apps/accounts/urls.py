@@ -16,6 +16,7 @@ urlpatterns = [
     path(
         "export/<str:token>/download/", views.data_export_download, name="accounts-export-download"
     ),
+    path("import/", views.data_import_upload, name="accounts-import"),
     path("delete/", views.account_delete, name="accounts-delete"),
     path("delete/cancel/", views.account_delete_cancel, name="accounts-delete-cancel"),
     path("consents/", views.consents, name="accounts-consents"),

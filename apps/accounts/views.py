@@ -17,6 +17,7 @@ from apps.accounts.forms import (
     AccountDeleteForm,
     AvatarForm,
     ConsentForm,
+    DataImportForm,
     PrivacyZoneForm,
     ProfileForm,
 )
@@ -79,7 +80,16 @@ def privacy(request):
             messages.success(request, _("The privacy zone is added."))
             return redirect("accounts-privacy")
     zones = selectors.privacy_zone_list(user=request.user).order_by("created")
-    return render(request, "accounts/privacy.html", {"form": form, "zones": zones})
+    return render(
+        request,
+        "accounts/privacy.html",
+        {
+            "form": form,
+            "zones": zones,
+            "import_form": DataImportForm(),
+            "last_import": selectors.data_import_latest(user=request.user),
+        },
+    )
 
 
 @login_required
@@ -197,3 +207,19 @@ def account_delete_cancel(request):
     if services.account_deletion_cancel(user=request.user):
         messages.success(request, _("The deletion is cancelled. Your account stays."))
     return redirect("accounts-delete")
+
+
+@login_required
+@require_POST
+def data_import_upload(request):
+    form = DataImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose the .zip file of your Stride data export."))
+        return redirect("accounts-privacy")
+    try:
+        services.data_import_request(user=request.user, upload=form.cleaned_data["archive"])
+    except StrideError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your archive is being imported. This page shows the result."))
+    return redirect("accounts-privacy")

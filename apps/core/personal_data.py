@@ -80,3 +80,45 @@ def erase_core(user_id: int) -> None:
     IdempotencyRecord.objects.filter(scope=user_scope_for_id(user_id)).delete()
     # Product analytics keep counting the event, no longer whose it was.
     AnalyticsEvent.objects.filter(user_id=user_id).update(user_id=None)
+
+
+# --- Import: an archive exported by another Stride --------------------------------------------
+
+
+class ArchiveFiles:
+    """The original files of an export archive (`files/...`), each read with a size bound."""
+
+    def __init__(self, archive, *, max_bytes: int) -> None:
+        self._archive = archive
+        self._max_bytes = max_bytes
+
+    def read(self, arcname: str) -> bytes | None:
+        """The file's bytes; None if it is missing or larger than the bound."""
+        try:
+            info = self._archive.getinfo(f"files/{arcname}")
+        except KeyError:
+            return None
+        if info.file_size > self._max_bytes:
+            return None
+        return self._archive.read(info)
+
+
+Importer = Callable[[int, Any, ArchiveFiles], dict]
+_importers: dict[str, Importer] = {}
+
+
+def importer(name: str) -> Callable[[Importer], Importer]:
+    """Register `(user_id, data, files) -> summary` for the part `name` of an archive. It must
+    validate what it reads (an archive is user input), skip what it cannot take, and be safe
+    to run twice (a repeated import adds nothing new)."""
+
+    def register(func: Importer) -> Importer:
+        _importers[name] = func
+        return func
+
+    return register
+
+
+def importers() -> dict[str, Importer]:
+    autodiscover_modules("personal_data")
+    return dict(sorted(_importers.items()))

@@ -242,6 +242,8 @@ ACCOUNT_FORMS = {"signup": "apps.accounts.forms.SignupForm"}
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Days between a request to delete an account and its erasure; the person can cancel meanwhile.
 ACCOUNT_DELETION_GRACE_DAYS = env.int("ACCOUNT_DELETION_GRACE_DAYS", default=14)
+# Largest data export archive (from another Stride) a person may upload to import.
+DATA_IMPORT_MAX_BYTES = env.int("DATA_IMPORT_MAX_BYTES", default=256 * 1024 * 1024)
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_SERVE_SPECIFICATION = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -148,3 +148,18 @@ class AccountDeletionOutputSerializer(serializers.Serializer):
     scheduled_for = serializers.DateTimeField(
         allow_null=True, help_text=_("When the account will be erased; null if not scheduled.")
     )
+
+
+class DataImportInputSerializer(serializers.Serializer):
+    archive = serializers.FileField(
+        help_text=_("The .zip of a data export from this or another Stride.")
+    )
+
+
+class DataImportOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    created = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    summary = serializers.JSONField(help_text=_("What each part brought, per app."))
+    error = serializers.CharField(allow_blank=True)

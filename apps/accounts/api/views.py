@@ -17,6 +17,8 @@ from apps.accounts.api.serializers import (
     ConsentDecisionsInputSerializer,
     ConsentStateOutputSerializer,
     DataExportOutputSerializer,
+    DataImportInputSerializer,
+    DataImportOutputSerializer,
     MeOutputSerializer,
     MeUpdateInputSerializer,
     PrivacyZoneInputSerializer,
@@ -24,7 +26,7 @@ from apps.accounts.api.serializers import (
     ProfileOutputSerializer,
     ProfileUpdateInputSerializer,
 )
-from apps.accounts.models import DataExport, PrivacyZone
+from apps.accounts.models import DataExport, DataImport, PrivacyZone
 from apps.core.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 
 
@@ -281,3 +283,34 @@ class DataExportView(GenericAPIView):
         export = services.data_export_request(user=request.user)
         export.refresh_from_db()  # embedded mode builds it at once, after commit
         return Response(_export_payload(request, export), status=status.HTTP_202_ACCEPTED)
+
+
+class DataImportView(GenericAPIView):
+    """Bring data from another Stride: upload its export archive (POST, 202), see imports (GET)."""
+
+    parser_classes = [MultiPartParser, FormParser]
+    serializer_class = DataImportOutputSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return DataImport.objects.none()
+        return DataImport.objects.filter(user=self.request.user)
+
+    @extend_schema(responses=DataImportOutputSerializer(many=True), tags=["me"])
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(DataImportOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=DataImportInputSerializer, responses={202: DataImportOutputSerializer}, tags=["me"]
+    )
+    def post(self, request):
+        serializer = DataImportInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data_import = services.data_import_request(
+            user=request.user, upload=serializer.validated_data["archive"]
+        )
+        data_import.refresh_from_db()  # embedded mode imports at once, after commit
+        return Response(
+            DataImportOutputSerializer(data_import).data, status=status.HTTP_202_ACCEPTED
+        )
