@@ -233,6 +233,10 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# One address per person: a new one replaces the old only once it is verified, and the old
+# address is told about changes of e-mail and password.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Stride] "
 ACCOUNT_ADAPTER = "apps.accounts.adapters.AccountAdapter"
@@ -246,7 +250,11 @@ ACCOUNT_DELETION_GRACE_DAYS = env.int("ACCOUNT_DELETION_GRACE_DAYS", default=14)
 DATA_IMPORT_MAX_BYTES = env.int("DATA_IMPORT_MAX_BYTES", default=256 * 1024 * 1024)
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_SERVE_SPECIFICATION = True
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# Passkeys (WebAuthn) sign a person in without a password, or serve as their second factor.
+MFA_PASSKEY_LOGIN_ENABLED = True
+# Browsers allow WebAuthn on https and on http://localhost only; production is https.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 USERSESSIONS_TRACK_ACTIVITY = False
 
 # --- Internationalisation -----------------------------------------------------------------

@@ -9,3 +9,4 @@ INSTALLED_APPS = ["daphne", *INSTALLED_APPS]
 WHITENOISE_USE_FINDERS = True
 LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True  # http://127.0.0.1 and the test client

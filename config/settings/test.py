@@ -16,3 +16,4 @@ LOGGING["handlers"]["console"]["formatter"] = "plain"
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "1000/min", "user": "1000/min"}
 ANALYTICS_BUFFER_SIZE = 50
 WHITENOISE_AUTOREFRESH = True  # no collected static in tests
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True  # http://127.0.0.1 and the test client
