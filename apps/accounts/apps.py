@@ -1,6 +1,7 @@
 from urllib.parse import urlsplit
 
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,31 @@ def name_the_site(sender, using="default", **kwargs) -> None:
     )
 
 
+def remind_of_scheduled_deletion(sender, request, user, **kwargs) -> None:
+    """Someone who asked to leave and signs in again sees at once that they can still stay."""
+    from django.contrib import messages
+    from django.urls import reverse
+    from django.utils.formats import date_format
+    from django.utils.html import format_html
+    from django.utils.translation import gettext as _
+
+    from apps.accounts import selectors
+
+    erasure = selectors.account_deletion_scheduled(user=user)
+    if erasure is None or not hasattr(request, "_messages"):
+        return
+    messages.warning(
+        request,
+        format_html(
+            '{} <a href="{}">{}</a>',
+            _("Your account will be deleted on %(date)s.")
+            % {"date": date_format(erasure.scheduled_for, "DATE_FORMAT")},
+            reverse("accounts-delete"),
+            _("Keep my account"),
+        ),
+    )
+
+
 class AccountsConfig(AppConfig):
     name = "apps.accounts"
     label = "accounts"
@@ -25,3 +51,6 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # After django.contrib.sites has made its default site (it is installed earlier).
         post_migrate.connect(name_the_site, sender=self, dispatch_uid="accounts.name_the_site")
+        user_logged_in.connect(
+            remind_of_scheduled_deletion, dispatch_uid="accounts.remind_of_scheduled_deletion"
+        )

@@ -128,6 +128,17 @@ def test_the_web_pages_schedule_and_cancel(athlete):
     assert ErasureRequest.objects.get().status == "cancelled"
 
 
+def test_signing_in_during_the_grace_period_reminds_and_offers_to_stay(athlete):
+    services.account_deletion_request(user=athlete)
+    client = Client()
+
+    response = client.post("/accounts/login/", {"login": EMAIL, "password": PASSWORD}, follow=True)
+
+    page = response.content.decode()
+    assert "Your account will be deleted on" in page
+    assert 'href="/accounts/delete/">Keep my account</a>' in page
+
+
 def _give_the_athlete_a_full_life(athlete) -> list:
     """Data in every place accounts and core keep it; returns the files that must go."""
     services.profile_update(user=athlete, region="Bavaria", weight_kg=Decimal("61.5"))
