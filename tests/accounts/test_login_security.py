@@ -140,3 +140,19 @@ def test_a_recovery_code_works_once(user_with_totp):
     token = _password_step(again, user)
     response = again.post(MFA, {"code": codes[0]}, format="json", HTTP_X_SESSION_TOKEN=token)
     assert response.status_code == 400
+
+
+def test_repeated_wrong_codes_block_even_the_right_one_on_the_api(user_with_totp):
+    user, secret, _codes = user_with_totp
+    client = APIClient()
+    token = _password_step(client, user)
+    for _ in range(5):
+        client.post(MFA, {"code": "000000"}, format="json", HTTP_X_SESSION_TOKEN=token)
+
+    response = client.post(
+        MFA, {"code": _totp_now(secret)}, format="json", HTTP_X_SESSION_TOKEN=token
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "too_many_login_attempts"
+    assert client.get("/api/v1/me/", HTTP_X_SESSION_TOKEN=token).status_code == 401
