@@ -49,6 +49,7 @@ RUN export DJANGO_SETTINGS_MODULE=config.settings.production \
         REDIS_URL=redis://build.invalid:6379/0 \
         METRICS_TOKEN=build-only-not-a-secret \
         FIELD_ENCRYPTION_KEYS=YnVpbGQtb25seS1ub3QtYS1rZXktMDEyMzQ1Njc4OTA= \
+        PRIVACY_ZONE_SECRET=build-only-not-a-secret \
         DJANGO_ALLOWED_HOSTS=build.invalid \
     && if command -v msgfmt >/dev/null \
           && [ -n "$(find . -path '*/LC_MESSAGES/*.po' -print -quit)" ]; then \

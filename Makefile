@@ -73,6 +73,7 @@ check-deploy: install ## `check --deploy` on production settings with throwaway 
 	DATABASE_URL=$${DATABASE_URL:-postgres://localhost/stride} REDIS_URL=$${REDIS_URL:-redis://localhost:6379/0} \
 	METRICS_TOKEN=check DJANGO_ALLOWED_HOSTS=stride.example \
 	FIELD_ENCRYPTION_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
+	PRIVACY_ZONE_SECRET=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(32))') \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 bench: install ## Run the benchmarks in bench/ (see bench/README.md)

@@ -71,7 +71,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-EARTH_RADIUS_M = 6_371_008.8  # IUGG mean Earth radius
+from apps.core.geo import EARTH_RADIUS_M, haversine_m
+
 MIN_ZONE_RADIUS_M = 50.0
 MAX_ZONE_RADIUS_M = 5_000.0
 DEFAULT_MIN_MARGIN_M = 100.0
@@ -147,15 +148,6 @@ def _keyed_fractions(secret: bytes, message: str) -> tuple[float, float, float, 
     digest = hmac.new(bytes(secret), message.encode(), hashlib.sha256).digest()
     a, b, c, d = ((int.from_bytes(digest[i : i + 8], "big") >> 11) / 2**53 for i in range(0, 32, 8))
     return a, b, c, d
-
-
-def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in metres between two points given in degrees."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi = phi2 - phi1
-    dlambda = math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, max(0.0, a))))
 
 
 def destination_point(

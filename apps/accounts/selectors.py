@@ -1,5 +1,7 @@
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -132,3 +134,24 @@ def consent_given(*, user: User, kind: str) -> bool:
 
 def data_import_latest(*, user: User) -> DataImport | None:
     return DataImport.objects.filter(user=user).order_by("-created").first()
+
+
+def track_privacy_filter(
+    *, user_id: int, activity_id: int
+) -> Callable[[float, float], bool] | None:
+    """For showing one activity's track to other people: a predicate telling whether a point
+    must be left out (apps.accounts.privacy_zones), or None when the owner has no zones."""
+    from apps.accounts import privacy_zones
+
+    zones = [
+        privacy_zones.Zone(z.latitude, z.longitude, float(z.radius_m), key=z.pk)
+        for z in PrivacyZone.objects.filter(user_id=user_id).only(
+            "pk", "latitude", "longitude", "radius_m"
+        )
+    ]
+    if not zones:
+        return None
+    discs = privacy_zones.hidden_discs(
+        zones, secret=settings.PRIVACY_ZONE_SECRET.encode(), activity_id=activity_id
+    )
+    return lambda lat, lng: privacy_zones.point_is_hidden(lat, lng, discs)

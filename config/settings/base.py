@@ -59,6 +59,7 @@ LOCAL_APPS = [
     "apps.core",
     "apps.notifications",
     "apps.accounts",
+    "apps.training",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -429,6 +430,11 @@ if not FIELD_ENCRYPTION_KEYS:
     from apps.core.crypto import derive_key
 
     FIELD_ENCRYPTION_KEYS = [derive_key("field-encryption:" + SECRET_KEY)]
+
+# Keys the hidden area of privacy zones (apps/accounts/privacy_zones.py). Never rotate it: each
+# new secret moves every shifted centre, and many centres average out to home. Production
+# requires it; elsewhere it is derived from the secret key.
+PRIVACY_ZONE_SECRET = env("PRIVACY_ZONE_SECRET", default="") or ("privacy-zones:" + SECRET_KEY)
 
 # --- Uploads ------------------------------------------------------------------------------
 IMAGE_UPLOAD_MAX_BYTES = env.int("IMAGE_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)

@@ -21,6 +21,7 @@ _required("REDIS_URL")
 METRICS_TOKEN = _required("METRICS_TOKEN")
 _required("FIELD_ENCRYPTION_KEYS")
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
+PRIVACY_ZONE_SECRET = _required("PRIVACY_ZONE_SECRET")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}

@@ -14,6 +14,7 @@ PROD_ENV = {
     "METRICS_TOKEN": "m" * 32,
     "DJANGO_ALLOWED_HOSTS": "stride.example",
     "FIELD_ENCRYPTION_KEYS": "YnVpbGQtb25seS1ub3QtYS1rZXktMDEyMzQ1Njc4OTA=",
+    "PRIVACY_ZONE_SECRET": "z" * 40,
 }
 
 
@@ -37,7 +38,14 @@ def test_production_starts_with_its_secrets():
 
 @pytest.mark.parametrize(
     "missing",
-    ["DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "METRICS_TOKEN", "FIELD_ENCRYPTION_KEYS"],
+    [
+        "DJANGO_SECRET_KEY",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "METRICS_TOKEN",
+        "FIELD_ENCRYPTION_KEYS",
+        "PRIVACY_ZONE_SECRET",
+    ],
 )
 def test_production_refuses_to_start_without_a_secret(missing):
     env = {k: v for k, v in PROD_ENV.items() if k != missing}

@@ -1,0 +1,139 @@
+"""Activities, their streams and best efforts. Created only by `services.record_activity`."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import Visibility
+from apps.core.models import TimeStampedModel
+
+
+class Sport(models.TextChoices):
+    RUN = "run", _("Run")
+    TRAIL_RUN = "trail_run", _("Trail run")
+    WALK = "walk", _("Walk")
+    HIKE = "hike", _("Hike")
+    RIDE = "ride", _("Ride")
+    SWIM = "swim", _("Swim")
+    YOGA = "yoga", _("Yoga")
+    STRENGTH = "strength", _("Strength")
+    OTHER = "other", _("Other")
+
+
+DISTANCE_SPORTS = {"run", "trail_run", "walk", "hike", "ride", "swim"}
+
+
+class Source(models.TextChoices):
+    MANUAL = "manual", _("Typed in")
+    FILE = "file", _("Uploaded file")
+    PROVIDER = "provider", _("Synced")
+
+
+class Activity(TimeStampedModel):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activities"
+    )
+    sport = models.CharField(_("sport"), max_length=16, choices=Sport.choices)
+    title = models.CharField(_("title"), max_length=120, blank=True)
+    notes = models.TextField(_("notes"), max_length=5000, blank=True)
+    start_time = models.DateTimeField(_("start time"))
+    timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    elapsed_s = models.PositiveIntegerField(_("elapsed time (s)"))
+    moving_s = models.PositiveIntegerField(_("moving time (s)"))
+    distance_m = models.FloatField(_("distance (m)"), null=True, blank=True)
+    elevation_gain_m = models.FloatField(_("elevation gain (m)"), null=True, blank=True)
+    elevation_loss_m = models.FloatField(_("elevation loss (m)"), null=True, blank=True)
+    avg_heart_rate = models.PositiveSmallIntegerField(_("average heart rate"), null=True)
+    max_heart_rate = models.PositiveSmallIntegerField(_("maximum heart rate"), null=True)
+    avg_cadence = models.PositiveSmallIntegerField(_("average cadence"), null=True)
+    avg_power = models.PositiveSmallIntegerField(_("average power (W)"), null=True)
+    calories = models.PositiveIntegerField(_("calories"), null=True, blank=True)
+    perceived_effort = models.PositiveSmallIntegerField(_("perceived effort"), null=True)
+    training_load = models.FloatField(_("training load"), default=0.0)
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.FOLLOWERS
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    provider = models.CharField(_("provider"), max_length=30, blank=True)
+    external_id = models.CharField(_("external id"), max_length=100, blank=True)
+    device_name = models.CharField(_("device"), max_length=100, blank=True)
+    # Computed at recording time; read with the activity, never queried into.
+    summary_polyline = models.TextField(_("summary polyline"), blank=True)
+    splits_metric = models.JSONField(_("splits per km"), default=list, blank=True)
+    splits_imperial = models.JSONField(_("splits per mile"), default=list, blank=True)
+    laps = models.JSONField(_("laps"), default=list, blank=True)
+    zones = models.JSONField(_("time in zones"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-start_time", "-id"]
+        indexes = [
+            models.Index(fields=["owner", "-start_time", "-id"], name="training_owner_time"),
+            models.Index(fields=["visibility", "-start_time"], name="training_public_time"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "provider", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="training_one_per_source_id",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(perceived_effort__isnull=True)
+                | models.Q(perceived_effort__gte=1, perceived_effort__lte=10),
+                name="training_effort_1_to_10",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.get_sport_display()} {self.start_time:%Y-%m-%d}"
+
+    @property
+    def end_time(self):
+        from datetime import timedelta
+
+        return self.start_time + timedelta(seconds=self.elapsed_s)
+
+
+class ActivityStreams(models.Model):
+    """The samples of an activity, packed (apps.training.streams); one row, one read."""
+
+    activity = models.OneToOneField(
+        Activity, on_delete=models.CASCADE, primary_key=True, related_name="streams"
+    )
+    samples = models.PositiveIntegerField(_("samples"))
+    names = models.JSONField(_("streams"), default=list)
+    data = models.BinaryField(_("packed streams"))
+
+    class Meta:
+        verbose_name = _("activity streams")
+        verbose_name_plural = _("activity streams")
+
+    def __str__(self) -> str:
+        return f"{self.samples} samples of activity {self.activity_id}"
+
+
+class BestEffort(models.Model):
+    """The fastest stretch of a standard distance within one run."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="best_efforts")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    distance = models.CharField(_("distance"), max_length=10)
+    elapsed_s = models.FloatField(_("time (s)"))
+    start_s = models.FloatField(_("starts at (s)"))
+    achieved_at = models.DateTimeField(_("achieved at"))
+    # Whether this was the owner's fastest at the time it was recorded.
+    was_record = models.BooleanField(_("personal record when set"), default=False)
+
+    class Meta:
+        verbose_name = _("best effort")
+        verbose_name_plural = _("best efforts")
+        indexes = [
+            models.Index(fields=["owner", "distance", "elapsed_s"], name="training_effort_rank")
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "distance"], name="training_effort_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.distance} in {self.elapsed_s:.0f} s"

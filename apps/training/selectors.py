@@ -1,0 +1,187 @@
+"""Reads on activities, always through who is looking: visibility, hidden fields and privacy
+zones are applied here, so every page, API response, map and export gets them the same way."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import polyline
+from django.db.models import Min, Q, QuerySet
+
+from apps.accounts import selectors as accounts_selectors
+from apps.accounts.models import Visibility
+from apps.training import metrics, streams
+from apps.training.models import Activity, ActivityStreams, BestEffort
+
+# Followers arrive with the community app, which sits above training: it registers here
+# how to tell whether `viewer` follows `owner`, and which owners a viewer follows.
+_follows: Callable[[int, int], bool] | None = None
+_followed_ids: Callable[[int], QuerySet] | None = None
+
+
+def register_follow_lookup(
+    follows: Callable[[int, int], bool], followed_ids: Callable[[int], QuerySet]
+) -> None:
+    global _follows, _followed_ids
+    _follows, _followed_ids = follows, followed_ids
+
+
+def can_view(*, viewer, activity: Activity) -> bool:
+    if viewer is not None and viewer.is_authenticated and viewer.pk == activity.owner_id:
+        return True
+    if activity.visibility == Visibility.PUBLIC:
+        return True
+    if activity.visibility == Visibility.FOLLOWERS and viewer is not None:
+        return bool(
+            viewer.is_authenticated
+            and _follows is not None
+            and _follows(viewer.pk, activity.owner_id)
+        )
+    return False
+
+
+def visible_activities(*, viewer, owner_id: int | None = None) -> QuerySet[Activity]:
+    """Activities `viewer` may see (of one owner if given), newest first."""
+    qs = Activity.objects.all()
+    if owner_id is not None:
+        qs = qs.filter(owner_id=owner_id)
+    allowed = Q(visibility=Visibility.PUBLIC)
+    if viewer is not None and viewer.is_authenticated:
+        allowed |= Q(owner_id=viewer.pk)
+        if _followed_ids is not None:
+            allowed |= Q(visibility=Visibility.FOLLOWERS, owner_id__in=_followed_ids(viewer.pk))
+    return qs.filter(allowed).order_by("-start_time", "-id")
+
+
+def activity_list(*, owner) -> QuerySet[Activity]:
+    return Activity.objects.filter(owner=owner).order_by("-start_time", "-id")
+
+
+def activity_get(*, viewer, activity_id: int) -> Activity | None:
+    """The activity if `viewer` may see it; None for missing and forbidden alike."""
+    activity = Activity.objects.select_related("owner").filter(pk=activity_id).first()
+    if activity is None or not can_view(viewer=viewer, activity=activity):
+        return None
+    return activity
+
+
+def activity_owned(*, owner, activity_id: int) -> Activity | None:
+    return Activity.objects.filter(pk=activity_id, owner=owner).first()
+
+
+@dataclass
+class ViewerRules:
+    """What of an activity a viewer who is not its owner must not get."""
+
+    is_owner: bool
+    hidden_fields: frozenset[str]
+    point_hidden: Callable[[float, float], bool] | None
+
+    @property
+    def hide_heart_rate(self) -> bool:
+        return not self.is_owner and "heart_rate" in self.hidden_fields
+
+    @property
+    def hide_pace(self) -> bool:
+        return not self.is_owner and "pace" in self.hidden_fields
+
+    @property
+    def hide_calories(self) -> bool:
+        return not self.is_owner and "calories" in self.hidden_fields
+
+    @property
+    def hide_start_time(self) -> bool:
+        return not self.is_owner and "start_time" in self.hidden_fields
+
+
+def viewer_rules(*, viewer, activity: Activity) -> ViewerRules:
+    if viewer is not None and viewer.is_authenticated and viewer.pk == activity.owner_id:
+        return ViewerRules(True, frozenset(), None)
+    profile = accounts_selectors.profile_for(user=activity.owner)
+    return ViewerRules(
+        False,
+        frozenset(profile.hidden_fields or ()),
+        accounts_selectors.track_privacy_filter(user_id=activity.owner_id, activity_id=activity.pk),
+    )
+
+
+def summary_points(activity: Activity, rules: ViewerRules) -> list[list[tuple[float, float]]]:
+    """The map outline: runs of visible points, broken where a privacy zone cut the track (a
+    line drawn across the gap would point into the hidden area)."""
+    if not activity.summary_polyline:
+        return []
+    points = polyline.decode(activity.summary_polyline, 5)
+    if rules.point_hidden is None:
+        return [points]
+    runs: list[list[tuple[float, float]]] = [[]]
+    for lat, lng in points:
+        if rules.point_hidden(lat, lng):
+            if runs[-1]:
+                runs.append([])
+        else:
+            runs[-1].append((lat, lng))
+    return [run for run in runs if run]
+
+
+PUBLIC_STREAMS = ("time", "lat", "lng", "altitude", "heart_rate", "cadence", "power", "speed")
+
+
+def activity_streams(
+    *, activity: Activity, rules: ViewerRules, keys: set[str] | None = None, resolution: int = 0
+) -> dict[str, list]:
+    """The streams a viewer may get, optionally downsampled to `resolution` samples. For others,
+    samples inside privacy zones are dropped from every stream (not only positions: the other
+    streams would line up with them), and time and distance start at the first visible sample,
+    so they do not tell how far away the hidden start was."""
+    row = ActivityStreams.objects.filter(activity=activity).first()
+    if row is None:
+        return {}
+    wanted = set(PUBLIC_STREAMS) | {"distance"}
+    if keys:
+        wanted &= keys
+    if rules.hide_heart_rate:
+        wanted.discard("heart_rate")
+    if rules.hide_pace:
+        wanted -= {"speed", "time"}
+    decoded = streams.unpack(bytes(row.data), wanted | {"lat", "lng", "time"})
+    n = row.samples
+    keep = list(range(n))
+    if rules.point_hidden is not None and "lat" in decoded and "lng" in decoded:
+        lat, lng = decoded["lat"], decoded["lng"]
+        keep = [
+            i
+            for i in keep
+            if lat[i] is None or lng[i] is None or not rules.point_hidden(lat[i], lng[i])
+        ]
+    if resolution:
+        keep = [keep[i] for i in metrics.downsample(len(keep), resolution)]
+    out = {name: [values[i] for i in keep] for name, values in decoded.items() if name in wanted}
+    if not rules.is_owner:
+        for name in ("time", "distance"):
+            if out.get(name):
+                first = out[name][0] or 0.0
+                out[name] = [None if v is None else round(v - first, 1) for v in out[name]]
+    return out
+
+
+def personal_records(*, owner) -> list[BestEffort]:
+    """The owner's fastest effort per standard distance, in the order of the distances."""
+    best = dict(
+        BestEffort.objects.filter(owner=owner)
+        .values("distance")
+        .annotate(best=Min("elapsed_s"))
+        .values_list("distance", "best")
+    )
+    efforts = (
+        BestEffort.objects.filter(owner=owner)
+        .filter(Q(*[Q(distance=d, elapsed_s=t) for d, t in best.items()], _connector=Q.OR))
+        .select_related("activity")
+        .order_by("achieved_at")
+        if best
+        else []
+    )
+    chosen: dict[str, BestEffort] = {}
+    for effort in efforts:
+        chosen.setdefault(effort.distance, effort)  # the first time it was run that fast
+    return [chosen[key] for key in metrics.BEST_EFFORTS if key in chosen]

@@ -1,0 +1,385 @@
+"""Writes on activities. `record_activity` is the one way an activity comes to exist."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import available_timezones
+
+import polyline
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts import selectors as accounts_selectors
+from apps.accounts.models import Visibility
+from apps.core.events import publish
+from apps.training import metrics, streams
+from apps.training.exceptions import ActivityInvalid
+from apps.training.models import DISTANCE_SPORTS, Activity, ActivityStreams, BestEffort, Sport
+from apps.training.types import STREAM_NAMES, NormalizedActivity
+
+FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks of phones and watches drift
+MAX_DURATION_S = 7 * 24 * 3600  # an ultra or a multi-day hike, but not a broken clock
+MAX_SAMPLES = 200_000  # a week at 1 Hz would be more: such files are resampled by devices
+SUMMARY_POINTS = 300
+DEFAULT_REST_HR = 60.0
+DEFAULT_MAX_HR = 190.0
+DEFAULT_THRESHOLD_SPEED = 1000 / 300  # 5:00 per km until the athlete has a 10 km best effort
+
+# Figures a person may correct after recording.
+EDITABLE_FIELDS = ("title", "notes", "sport", "visibility", "perceived_effort", "calories")
+
+
+@dataclass
+class Recorded:
+    activity: Activity
+    created: bool  # False: the activity was there already (a retry or another source)
+
+
+def _check(data: NormalizedActivity) -> None:
+    errors: dict[str, list[str]] = {}
+    if data.sport not in Sport.values:
+        errors["sport"] = [_("Choose a sport from the list.")]
+    if data.start_time is None or timezone.is_naive(data.start_time):
+        errors["start_time"] = [_("The start time needs a date, a time and a time zone.")]
+    elif data.start_time > timezone.now() + FUTURE_TOLERANCE:
+        errors["start_time"] = [_("The start time is in the future.")]
+    if data.timezone and data.timezone not in available_timezones():
+        errors["timezone"] = [_("Choose a time zone such as Europe/Berlin.")]
+    if data.visibility and data.visibility not in Visibility.values:
+        errors["visibility"] = [_("Choose who may see the activity.")]
+    if data.perceived_effort is not None and not 1 <= data.perceived_effort <= 10:
+        errors["perceived_effort"] = [_("Rate the effort from 1 (very easy) to 10 (maximal).")]
+    for name in ("elapsed_s", "moving_s", "distance_m", "calories"):
+        value = getattr(data, name)
+        if value is not None and (not math.isfinite(value) or value < 0):
+            errors[name] = [_("This cannot be negative.")]
+    s = data.streams
+    if s is not None:
+        n = len(s.time)
+        if n > MAX_SAMPLES:
+            errors["streams"] = [_("Too many samples (at most %(n)s).") % {"n": MAX_SAMPLES}]
+        elif any(len(v) != n for v in s.present().values()):
+            errors["streams"] = [_("All streams need one value per time sample.")]
+        elif any(
+            v is not None and not math.isfinite(v)
+            for values in s.present().values()
+            for v in values
+        ):
+            errors["streams"] = [_("Streams hold values that are not numbers.")]
+        elif any(b < a for a, b in zip(s.time, s.time[1:], strict=False)):
+            errors["streams"] = [_("Sample times must not go backwards.")]
+        elif n and s.time[-1] - s.time[0] > MAX_DURATION_S:
+            errors["streams"] = [_("The recording is longer than a week.")]
+    elif not data.elapsed_s:
+        errors["elapsed_s"] = [_("Enter how long it took.")]
+    if (data.elapsed_s or 0) > MAX_DURATION_S:
+        errors["elapsed_s"] = [_("An activity can last at most a week.")]
+    if errors:
+        raise ActivityInvalid(fields=errors)
+
+
+def _max_hr(profile, observed: float | None) -> float:
+    estimate = DEFAULT_MAX_HR
+    if profile.birth_year:
+        age = timezone.now().year - profile.birth_year
+        estimate = 208 - 0.7 * age  # Tanaka, Monahan & Seals (2001)
+    return max(estimate, observed or 0)
+
+
+def _threshold_speed(owner) -> float:
+    best = BestEffort.objects.filter(owner=owner, distance="10k").aggregate(t=Min("elapsed_s"))
+    return 10000 / best["t"] if best["t"] else DEFAULT_THRESHOLD_SPEED
+
+
+def _compute(data: NormalizedActivity, owner, profile) -> dict:
+    """Every figure of the activity, from its streams where it has them."""
+    figures: dict = {
+        "elapsed_s": data.elapsed_s,
+        "moving_s": data.moving_s,
+        "distance_m": data.distance_m,
+        "elevation_gain_m": data.elevation_gain_m,
+        "elevation_loss_m": data.elevation_loss_m,
+        "avg_heart_rate": data.avg_heart_rate,
+        "max_heart_rate": data.max_heart_rate,
+        "avg_cadence": data.avg_cadence,
+        "avg_power": data.avg_power,
+        "summary_polyline": "",
+        "splits_metric": [],
+        "splits_imperial": [],
+        "laps": [],
+        "zones": {},
+        "packed": None,
+        "efforts": [],
+    }
+    s = data.streams
+    if s is None or len(s.time) < 2:
+        figures["moving_s"] = figures["moving_s"] or figures["elapsed_s"]
+        figures["training_load"] = _load_without_streams(data, figures, profile)
+        return figures
+
+    time = [t - s.time[0] for t in s.time]
+    present = s.present()
+    present["time"] = time
+    figures["elapsed_s"] = time[-1]
+    distance: list[float] | None = None
+    if "lat" in present and "lng" in present:
+        distance = metrics.cumulative_distance(time, present["lat"], present["lng"])
+        points = [
+            (la, ln)
+            for la, ln in zip(present["lat"], present["lng"], strict=False)
+            if la is not None and ln is not None
+        ]
+        picked = metrics.downsample(len(points), SUMMARY_POINTS)
+        figures["summary_polyline"] = polyline.encode([points[i] for i in picked], 5)
+    elif "distance" in present:  # a treadmill or a pool: the device's own distance
+        last, distance = 0.0, []
+        for value in present["distance"]:
+            last = max(last, value if value is not None else last)
+            distance.append(last)
+    if distance is not None and data.sport in DISTANCE_SPORTS | {"other"}:
+        present["distance"] = distance
+        figures["distance_m"] = distance[-1]
+        figures["moving_s"] = metrics.moving_time(time, distance, data.sport)
+        for unit, key in ((metrics.KM, "splits_metric"), (metrics.MILE, "splits_imperial")):
+            figures[key] = [
+                split.as_dict()
+                for split in metrics.splits(
+                    time,
+                    distance,
+                    unit_m=unit,
+                    sport=data.sport,
+                    altitude=present.get("altitude"),
+                    heart_rate=present.get("heart_rate"),
+                )
+            ]
+        if data.sport in metrics.BEST_EFFORT_SPORTS:
+            figures["efforts"] = metrics.best_efforts(time, distance)
+        if data.sport in {"run", "trail_run"}:
+            figures["zones"]["pace"] = metrics.time_in_zones(
+                time,
+                metrics.speeds(time, distance),
+                _threshold_speed(owner),
+                metrics.PACE_ZONE_BOUNDS,
+            )
+    else:
+        figures["moving_s"] = figures["moving_s"] or figures["elapsed_s"]
+    if "altitude" in present:
+        gain, loss = metrics.elevation_gain_loss(present["altitude"])
+        figures["elevation_gain_m"], figures["elevation_loss_m"] = gain, loss
+    for name, key in (
+        ("heart_rate", "avg_heart_rate"),
+        ("cadence", "avg_cadence"),
+        ("power", "avg_power"),
+    ):
+        if name in present:
+            figures[key] = metrics.time_weighted_mean(time, present[name])
+    heart_rate = present.get("heart_rate")
+    if heart_rate:
+        observed = max(v for v in heart_rate if v is not None)
+        figures["max_heart_rate"] = observed
+        max_hr = _max_hr(profile, observed)
+        figures["zones"]["heart_rate"] = metrics.time_in_zones(
+            time, heart_rate, max_hr, metrics.HR_ZONE_BOUNDS
+        )
+        figures["training_load"] = metrics.trimp(
+            time,
+            heart_rate,
+            rest_hr=DEFAULT_REST_HR,
+            max_hr=max_hr,
+            female=profile.sex == "female",
+        )
+    else:
+        figures["training_load"] = _load_without_streams(data, figures, profile)
+    figures["laps"] = _laps(data, time, distance)
+    figures["packed"] = (
+        streams.pack({n: present[n] for n in STREAM_NAMES if n in present}),
+        len(time),
+        [n for n in STREAM_NAMES if n in present],
+    )
+    return figures
+
+
+def _load_without_streams(data: NormalizedActivity, figures: dict, profile) -> float:
+    duration = figures.get("moving_s") or figures.get("elapsed_s") or 0
+    if figures.get("avg_heart_rate"):
+        # One average instead of a stream: TRIMP of a steady effort at that heart rate.
+        max_hr = _max_hr(profile, figures.get("max_heart_rate"))
+        return _steady_trimp(duration, figures["avg_heart_rate"], max_hr, profile.sex == "female")
+    return metrics.session_rpe_load(duration, data.perceived_effort, data.sport)
+
+
+def _steady_trimp(duration_s: float, hr: float, max_hr: float, female: bool) -> float:
+    k, b = (0.86, 1.67) if female else (0.64, 1.92)
+    x = min(max((hr - DEFAULT_REST_HR) / max(max_hr - DEFAULT_REST_HR, 1.0), 0.0), 1.0)
+    return duration_s / 60.0 * x * k * math.exp(b * x)
+
+
+def _laps(data: NormalizedActivity, time: list[float], distance: list[float] | None) -> list:
+    out = []
+    for index, lap in enumerate(data.laps, start=1):
+        lap_distance = lap.distance_m
+        if lap_distance is None and distance is not None:
+            start = metrics.value_at(time, distance, lap.start_s) or 0.0
+            end = metrics.value_at(time, distance, lap.start_s + lap.elapsed_s) or start
+            lap_distance = end - start
+        out.append(
+            {
+                "index": index,
+                "start_s": round(lap.start_s, 1),
+                "elapsed_s": round(lap.elapsed_s, 1),
+                "distance_m": None if lap_distance is None else round(lap_distance, 1),
+            }
+        )
+    return out
+
+
+def _duplicate(owner, data: NormalizedActivity, elapsed_s: float) -> Activity | None:
+    if data.external_id:
+        found = Activity.objects.filter(
+            owner=owner, provider=data.provider, external_id=data.external_id
+        ).first()
+        if found is not None:
+            return found
+    # The same workout from another source (a watch and a phone app): same sport, overlapping.
+    end = data.start_time + timedelta(seconds=max(elapsed_s, 1))
+    candidates = Activity.objects.filter(
+        owner=owner,
+        sport=data.sport,
+        start_time__lt=end,
+        start_time__gt=data.start_time - timedelta(seconds=MAX_DURATION_S),
+    )
+    for candidate in candidates:
+        if candidate.end_time > data.start_time:
+            return candidate
+    return None
+
+
+def _rounded(value: float | None) -> int | None:
+    return None if value is None else round(value)
+
+
+def record_activity(*, owner, activity: NormalizedActivity) -> Recorded:
+    """Create an activity from any source: check it, compute its figures from its streams,
+    store it with its streams and best efforts, and publish `activity_recorded`. A repeat (same
+    source id, or the same sport overlapping in time) returns the existing one instead."""
+    _check(activity)
+    profile = accounts_selectors.profile_for(user=owner)
+    figures = _compute(activity, owner, profile)  # CPU work before any lock is taken
+    with transaction.atomic():
+        type(owner).objects.select_for_update().filter(pk=owner.pk).first()  # one at a time
+        existing = _duplicate(owner, activity, figures["elapsed_s"] or 0)
+        if existing is not None:
+            return Recorded(existing, created=False)
+        record = Activity.objects.create(
+            owner=owner,
+            sport=activity.sport,
+            title=activity.title[:120],
+            notes=activity.notes[:5000],
+            start_time=activity.start_time,
+            timezone=activity.timezone or profile.timezone or "UTC",
+            elapsed_s=_rounded(figures["elapsed_s"]) or 0,
+            moving_s=_rounded(figures["moving_s"]) or 0,
+            distance_m=None if figures["distance_m"] is None else round(figures["distance_m"], 1),
+            elevation_gain_m=None
+            if figures["elevation_gain_m"] is None
+            else round(figures["elevation_gain_m"], 1),
+            elevation_loss_m=None
+            if figures["elevation_loss_m"] is None
+            else round(figures["elevation_loss_m"], 1),
+            avg_heart_rate=_rounded(figures["avg_heart_rate"]),
+            max_heart_rate=_rounded(figures["max_heart_rate"]),
+            avg_cadence=_rounded(figures["avg_cadence"]),
+            avg_power=_rounded(figures["avg_power"]),
+            calories=_rounded(activity.calories),
+            perceived_effort=activity.perceived_effort,
+            training_load=round(figures["training_load"], 1),
+            visibility=activity.visibility or profile.activity_visibility,
+            source=activity.source,
+            provider=activity.provider,
+            external_id=activity.external_id,
+            device_name=activity.device_name[:100],
+            summary_polyline=figures["summary_polyline"],
+            splits_metric=figures["splits_metric"],
+            splits_imperial=figures["splits_imperial"],
+            laps=figures["laps"],
+            zones=figures["zones"],
+        )
+        if figures["packed"] is not None:
+            data, samples, names = figures["packed"]
+            ActivityStreams.objects.create(activity=record, samples=samples, names=names, data=data)
+        _store_efforts(record, figures["efforts"])
+        publish(
+            "activity_recorded",
+            activity_id=record.pk,
+            owner_id=owner.pk,
+            sport=record.sport,
+            start_time=record.start_time.isoformat(),
+            distance_m=record.distance_m,
+            moving_s=record.moving_s,
+        )
+    return Recorded(record, created=True)
+
+
+def _store_efforts(activity: Activity, efforts: list[metrics.Effort]) -> None:
+    if not efforts:
+        return
+    records = dict(
+        BestEffort.objects.filter(owner_id=activity.owner_id, distance__in=[e.key for e in efforts])
+        .values("distance")
+        .annotate(best=Min("elapsed_s"))
+        .values_list("distance", "best")
+    )
+    BestEffort.objects.bulk_create(
+        [
+            BestEffort(
+                activity=activity,
+                owner_id=activity.owner_id,
+                distance=e.key,
+                elapsed_s=round(e.elapsed_s, 1),
+                start_s=round(e.start_s, 1),
+                achieved_at=activity.start_time + timedelta(seconds=e.start_s),
+                was_record=e.key not in records or e.elapsed_s < records[e.key],
+            )
+            for e in efforts
+        ]
+    )
+
+
+@transaction.atomic
+def update_activity(*, activity: Activity, **changes) -> Activity:
+    """Correct what a person may correct; figures computed from streams stay as they are."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    errors: dict[str, list[str]] = {}
+    if "sport" in changes and changes["sport"] not in Sport.values:
+        errors["sport"] = [_("Choose a sport from the list.")]
+    if "visibility" in changes and changes["visibility"] not in Visibility.values:
+        errors["visibility"] = [_("Choose who may see the activity.")]
+    effort = changes.get("perceived_effort")
+    if effort is not None and not 1 <= effort <= 10:
+        errors["perceived_effort"] = [_("Rate the effort from 1 (very easy) to 10 (maximal).")]
+    if errors:
+        raise ActivityInvalid(fields=errors)
+    for field, value in changes.items():
+        setattr(activity, field, value)
+    activity.save(update_fields=[*changes, "modified"])
+    publish("activity_updated", activity_id=activity.pk, owner_id=activity.owner_id)
+    return activity
+
+
+@transaction.atomic
+def delete_activity(*, activity: Activity) -> None:
+    payload = {
+        "activity_id": activity.pk,
+        "owner_id": activity.owner_id,
+        "sport": activity.sport,
+        "start_time": activity.start_time.isoformat(),
+        "distance_m": activity.distance_m,
+    }
+    activity.delete()
+    publish("activity_deleted", **payload)
