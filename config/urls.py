@@ -15,6 +15,7 @@ docs_view = csp_update({"style-src": ["'unsafe-inline'"]})(
 api_v1 = [
     path("", include("apps.core.api.urls")),
     path("", include("apps.accounts.api.urls")),
+    path("", include("apps.training.api.urls")),
 ]
 
 urlpatterns = [

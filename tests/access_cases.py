@@ -245,3 +245,108 @@ access.own(
     format="multipart",
     owner_status=202,
 )
+
+
+# --- training ---------------------------------------------------------------------------------
+
+
+def _private_run(owner):
+    from apps.training import services as training_services
+    from tests.training.tracks import meridian_run, run_activity
+
+    return training_services.record_activity(
+        owner=owner,
+        activity=run_activity(
+            meridian_run(seconds=600), title="Secret tempo", visibility="only_me"
+        ),
+    ).activity
+
+
+def _activity_row(activity):
+    from apps.training.models import Activity
+
+    return Activity.objects.filter(pk=activity.pk).values("title", "visibility", "sport").first()
+
+
+def _activity_titles(owner):
+    from apps.training.models import Activity
+
+    return list(Activity.objects.filter(owner=owner).values_list("title", flat=True))
+
+
+access.own(
+    "activities: list",
+    "get",
+    url=lambda owner: "/api/v1/activities/",
+    make=lambda owner: _private_run(owner).owner,
+    snapshot=_activity_titles,
+    leaks=lambda owner: ["Secret tempo"],
+)
+access.own(
+    "activities: record by hand",
+    "post",
+    url=lambda owner: "/api/v1/activities/",
+    make=lambda owner: _private_run(owner).owner,
+    snapshot=_activity_titles,
+    leaks=lambda owner: ["Secret tempo"],
+    body=lambda: {
+        "sport": "run",
+        "start_time": "2026-01-10T07:00:00+01:00",
+        "elapsed_s": 1800,
+        "distance_m": 5000,
+    },
+    owner_status=201,
+)
+access.own(
+    "activities: CSV export",
+    "get",
+    url=lambda owner: "/api/v1/activities/export.csv",
+    make=lambda owner: _private_run(owner).owner,
+    snapshot=_activity_titles,
+    leaks=lambda owner: ["Secret tempo"],
+)
+access.own(
+    "activities: of a person",
+    "get",
+    url=lambda owner: f"/api/v1/users/{owner.pk}/activities/",
+    make=lambda owner: _private_run(owner).owner,
+    snapshot=_activity_titles,
+    leaks=lambda owner: ["Secret tempo"],
+)
+access.owned(
+    "activity: read",
+    "get",
+    url=lambda activity: f"/api/v1/activities/{activity.pk}/",
+    make=_private_run,
+    snapshot=_activity_row,
+)
+access.owned(
+    "activity: update",
+    "patch",
+    url=lambda activity: f"/api/v1/activities/{activity.pk}/",
+    make=_private_run,
+    snapshot=_activity_row,
+    body={"title": "Changed by someone", "visibility": "public"},
+)
+access.owned(
+    "activity: delete",
+    "delete",
+    url=lambda activity: f"/api/v1/activities/{activity.pk}/",
+    make=_private_run,
+    snapshot=_activity_row,
+    owner_status=204,
+)
+access.owned(
+    "activity: streams",
+    "get",
+    url=lambda activity: f"/api/v1/activities/{activity.pk}/streams/",
+    make=_private_run,
+    snapshot=_activity_row,
+)
+access.owned(
+    "activity: GPX",
+    "get",
+    url=lambda activity: f"/api/v1/activities/{activity.pk}/gpx/",
+    make=_private_run,
+    snapshot=_activity_row,
+)

@@ -383,3 +383,75 @@ def delete_activity(*, activity: Activity) -> None:
     }
     activity.delete()
     publish("activity_deleted", **payload)
+
+
+# --- Manual entry ---------------------------------------------------------------------------
+
+# Per sport: (shortest distance m, longest distance m, slowest m/s, fastest m/s), for typed
+# activities. Outside them a figure is almost surely a typo (minutes for hours, m for km).
+MANUAL_BOUNDS: dict[str, tuple[float, float, float, float]] = {
+    "run": (100, 350_000, 0.8, 7.0),  # 0:21/km .. 2:23/km: walking breaks to a world record
+    "trail_run": (100, 350_000, 0.4, 6.5),
+    "walk": (100, 120_000, 0.3, 3.0),
+    "hike": (100, 150_000, 0.1, 3.0),
+    "ride": (200, 1_200_000, 1.0, 25.0),
+    "swim": (25, 40_000, 0.1, 2.6),
+}
+MANUAL_MAX_DURATION_S = {"yoga": 6 * 3600, "strength": 6 * 3600}
+MANUAL_MIN_DURATION_S = 60
+
+
+def _pace_text(speed: float, sport: str) -> str:
+    if sport == "ride":
+        return _("%(kmh).1f km/h") % {"kmh": speed * 3.6}
+    if sport == "swim":
+        seconds = 100 / speed
+        return _("%(m)d:%(s)02d per 100 m") % {"m": seconds // 60, "s": seconds % 60}
+    seconds = 1000 / speed
+    return _("%(m)d:%(s)02d per km") % {"m": seconds // 60, "s": seconds % 60}
+
+
+def check_manual(*, sport: str, elapsed_s: float | None, distance_m: float | None) -> None:
+    """Bounds a person understands for a typed activity, per sport."""
+    if sport not in Sport.values:
+        raise ActivityInvalid(fields={"sport": [_("Choose a sport from the list.")]})
+    errors: dict[str, list[str]] = {}
+    if elapsed_s is None or elapsed_s < MANUAL_MIN_DURATION_S:
+        errors["elapsed_s"] = [_("An activity lasts at least a minute.")]
+    elif elapsed_s > MANUAL_MAX_DURATION_S.get(sport, MAX_DURATION_S):
+        hours = MANUAL_MAX_DURATION_S.get(sport, MAX_DURATION_S) // 3600
+        errors["elapsed_s"] = [
+            _("A session like this lasts at most %(hours)d hours.") % {"hours": hours}
+        ]
+    bounds = MANUAL_BOUNDS.get(sport)
+    if bounds is None:
+        if distance_m:
+            errors["distance_m"] = [_("This sport has no distance; leave it empty.")]
+    elif distance_m is None:
+        errors["distance_m"] = [_("Enter the distance.")]
+    elif not bounds[0] <= distance_m <= bounds[1]:
+        errors["distance_m"] = [
+            _("For this sport the distance must be between %(low)s and %(high)s km.")
+            % {"low": f"{bounds[0] / 1000:g}", "high": f"{bounds[1] / 1000:g}"}
+        ]
+    elif elapsed_s and "elapsed_s" not in errors:
+        speed = distance_m / elapsed_s
+        if not bounds[2] <= speed <= bounds[3]:
+            errors["distance_m"] = [
+                _(
+                    "That is %(pace)s, which is not plausible for this sport. Check the "
+                    "distance and the duration."
+                )
+                % {"pace": _pace_text(speed, sport)}
+            ]
+    if errors:
+        raise ActivityInvalid(fields=errors)
+
+
+def record_manual_activity(*, owner, **fields) -> Recorded:
+    """A typed activity: checked against per-sport bounds, then recorded like any other."""
+    sport = fields.get("sport", "")
+    check_manual(
+        sport=sport, elapsed_s=fields.get("elapsed_s"), distance_m=fields.get("distance_m")
+    )
+    return record_activity(owner=owner, activity=NormalizedActivity(source="manual", **fields))

@@ -1,0 +1,148 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from apps.accounts.models import Visibility
+from apps.training.models import Sport
+
+
+class OwnerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+
+
+class ActivitySummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    owner = OwnerSerializer()
+    sport = serializers.ChoiceField(choices=Sport.choices)
+    title = serializers.CharField()
+    start_time = serializers.DateTimeField(
+        allow_null=True, help_text=_("Null when the owner hides start times: see start_date.")
+    )
+    start_date = serializers.DateField(allow_null=True)
+    timezone = serializers.CharField()
+    elapsed_s = serializers.IntegerField()
+    moving_s = serializers.IntegerField()
+    distance_m = serializers.FloatField(allow_null=True)
+    elevation_gain_m = serializers.FloatField(allow_null=True)
+    avg_heart_rate = serializers.IntegerField(allow_null=True)
+    calories = serializers.IntegerField(allow_null=True)
+    visibility = serializers.ChoiceField(choices=Visibility.choices)
+    source = serializers.CharField()
+
+
+class SplitSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    distance_m = serializers.FloatField()
+    elapsed_s = serializers.FloatField()
+    moving_s = serializers.FloatField()
+    elevation_diff_m = serializers.FloatField(allow_null=True)
+    avg_heart_rate = serializers.IntegerField(allow_null=True)
+
+
+class BestEffortSerializer(serializers.Serializer):
+    distance = serializers.CharField(help_text=_("400m, 1k, 1mi, 5k, 10k, half or marathon."))
+    elapsed_s = serializers.FloatField()
+    personal_record = serializers.BooleanField(
+        help_text=_("Whether it was the fastest so far when recorded.")
+    )
+
+
+class ActivityDetailSerializer(ActivitySummarySerializer):
+    notes = serializers.CharField()
+    elevation_loss_m = serializers.FloatField(allow_null=True)
+    max_heart_rate = serializers.IntegerField(allow_null=True)
+    avg_cadence = serializers.IntegerField(allow_null=True)
+    avg_power = serializers.IntegerField(allow_null=True)
+    perceived_effort = serializers.IntegerField(allow_null=True)
+    training_load = serializers.FloatField(allow_null=True)
+    device_name = serializers.CharField()
+    provider = serializers.CharField()
+    splits = SplitSerializer(many=True)
+    split_unit = serializers.ChoiceField(choices=[("km", "km"), ("mi", "mi")])
+    laps = serializers.ListField(child=serializers.DictField())
+    zones = serializers.DictField(
+        child=serializers.ListField(child=serializers.FloatField()),
+        help_text=_("Seconds in each heart-rate zone (Z1..Z5) and pace zone."),
+    )
+    map = serializers.ListField(
+        child=serializers.ListField(child=serializers.ListField(child=serializers.FloatField())),
+        help_text=_(
+            "The outline as runs of [lat, lng]; a new run starts where a privacy zone cut it."
+        ),
+    )
+    best_efforts = BestEffortSerializer(many=True)
+
+
+class ManualActivityInputSerializer(serializers.Serializer):
+    sport = serializers.ChoiceField(choices=Sport.choices)
+    start_time = serializers.DateTimeField(help_text=_("ISO 8601 with an offset."))
+    elapsed_s = serializers.IntegerField(min_value=1, help_text=_("Duration in seconds."))
+    distance_m = serializers.FloatField(required=False, allow_null=True, min_value=0)
+    elevation_gain_m = serializers.FloatField(
+        required=False, allow_null=True, min_value=0, max_value=20000
+    )
+    avg_heart_rate = serializers.IntegerField(
+        required=False, allow_null=True, min_value=25, max_value=250
+    )
+    max_heart_rate = serializers.IntegerField(
+        required=False, allow_null=True, min_value=25, max_value=250
+    )
+    calories = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=30000
+    )
+    perceived_effort = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=10
+    )
+    title = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    visibility = serializers.ChoiceField(
+        choices=Visibility.choices, required=False, help_text=_("Default: your profile's.")
+    )
+    timezone = serializers.CharField(required=False, allow_blank=True, max_length=64)
+
+
+class ActivityUpdateInputSerializer(serializers.Serializer):
+    title = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    sport = serializers.ChoiceField(choices=Sport.choices, required=False)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
+    perceived_effort = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=10
+    )
+    calories = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=30000
+    )
+
+
+STREAM_KEYS = ("time", "lat", "lng", "altitude", "heart_rate", "cadence", "power", "speed")
+
+
+class StreamsQuerySerializer(serializers.Serializer):
+    keys = serializers.CharField(
+        required=False,
+        help_text=_(
+            "Comma-separated: time, lat, lng, altitude, heart_rate, cadence, power, "
+            "speed, distance. Default: all."
+        ),
+    )
+    resolution = serializers.IntegerField(
+        required=False,
+        min_value=10,
+        max_value=10000,
+        help_text=_("At most this many samples, evenly spread (default: all)."),
+    )
+
+    def validate_keys(self, value: str) -> set[str]:
+        keys = {k.strip() for k in value.split(",") if k.strip()}
+        unknown = keys - set(STREAM_KEYS) - {"distance"}
+        if unknown:
+            raise serializers.ValidationError(
+                _("Unknown streams: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+            )
+        return keys
+
+
+class StreamsOutputSerializer(serializers.Serializer):
+    samples = serializers.IntegerField()
+    streams = serializers.DictField(
+        child=serializers.ListField(child=serializers.FloatField(allow_null=True))
+    )

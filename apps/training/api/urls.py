@@ -1,0 +1,28 @@
+from django.urls import path
+
+from apps.training.api import views
+
+urlpatterns = [
+    path("activities/", views.ActivityListView.as_view(), name="api-activities"),
+    path("activities/export.csv", views.ActivityCsvView.as_view(), name="api-activities-csv"),
+    path(
+        "activities/<int:activity_id>/",
+        views.ActivityDetailView.as_view(),
+        name="api-activity",
+    ),
+    path(
+        "activities/<int:activity_id>/streams/",
+        views.ActivityStreamsView.as_view(),
+        name="api-activity-streams",
+    ),
+    path(
+        "activities/<int:activity_id>/gpx/",
+        views.ActivityGpxView.as_view(),
+        name="api-activity-gpx",
+    ),
+    path(
+        "users/<int:user_id>/activities/",
+        views.UserActivityListView.as_view(),
+        name="api-user-activities",
+    ),
+]
