@@ -51,7 +51,8 @@ def add_error_responses(result, generator, request, public):
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue
             codes = ["429"]
-            if operation.get("security") != [{}] and {} not in operation.get("security", []):
+            # Wherever a token can be sent, a wrong one is a 401, even where none is required.
+            if operation.get("security") != [{}]:
                 codes += ["401"]
             if method in {"post", "put", "patch"}:
                 codes += ["400"]
