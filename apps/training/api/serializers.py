@@ -146,3 +146,54 @@ class StreamsOutputSerializer(serializers.Serializer):
     streams = serializers.DictField(
         child=serializers.ListField(child=serializers.FloatField(allow_null=True))
     )
+
+
+class SportTotalSerializer(serializers.Serializer):
+    sport = serializers.ChoiceField(choices=Sport.choices)
+    count = serializers.IntegerField()
+    distance_m = serializers.FloatField()
+    moving_s = serializers.IntegerField()
+    elevation_gain_m = serializers.FloatField()
+    load = serializers.FloatField()
+
+
+class PreviousPeriodSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    totals = SportTotalSerializer(many=True)
+
+
+class CurvePointSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    load = serializers.FloatField()
+    fitness = serializers.FloatField()
+    fatigue = serializers.FloatField()
+    form = serializers.FloatField()
+
+
+class WeekSerializer(serializers.Serializer):
+    week = serializers.DateField(help_text=_("The Monday the week starts on."))
+    distance_m = serializers.FloatField()
+    moving_s = serializers.IntegerField()
+
+
+class RecordSerializer(serializers.Serializer):
+    distance = serializers.CharField()
+    elapsed_s = serializers.FloatField()
+    achieved_at = serializers.DateTimeField()
+    activity_id = serializers.IntegerField()
+
+
+class ProgressSerializer(serializers.Serializer):
+    period = serializers.ChoiceField(
+        choices=[("week", "week"), ("month", "month"), ("year", "year")]
+    )
+    start = serializers.DateField()
+    end = serializers.DateField()
+    totals = SportTotalSerializer(many=True)
+    previous = PreviousPeriodSerializer()
+    curve = CurvePointSerializer(
+        many=True, help_text=_("The last 90 days: fitness (42-day), fatigue (7-day), form.")
+    )
+    weeks = WeekSerializer(many=True, help_text=_("Distance of each of the last 12 weeks."))
+    records = RecordSerializer(many=True)

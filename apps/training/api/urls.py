@@ -20,6 +20,7 @@ urlpatterns = [
         views.ActivityGpxView.as_view(),
         name="api-activity-gpx",
     ),
+    path("progress/", views.ProgressView.as_view(), name="api-progress"),
     path(
         "users/<int:user_id>/activities/",
         views.UserActivityListView.as_view(),

@@ -3,7 +3,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied
+from rest_framework.exceptions import (
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -13,12 +18,13 @@ from apps.accounts import selectors as accounts_selectors
 from apps.accounts.api.permissions import ConsentsGiven
 from apps.core.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from apps.core.api.pagination import CursorPagination
-from apps.training import presenters, selectors, services
+from apps.training import presenters, progress, selectors, services
 from apps.training.api.serializers import (
     ActivityDetailSerializer,
     ActivitySummarySerializer,
     ActivityUpdateInputSerializer,
     ManualActivityInputSerializer,
+    ProgressSerializer,
     StreamsOutputSerializer,
     StreamsQuerySerializer,
 )
@@ -235,3 +241,29 @@ class ActivityCsvView(APIView):
         )
         response["Content-Disposition"] = 'attachment; filename="stride-activities.csv"'
         return response
+
+
+class ProgressView(APIView):
+    """Your totals this week, month or year per sport against the period before, your
+    personal records, and fitness, fatigue and form over the last 90 days."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("period", str, enum=list(progress.PERIODS))],
+        responses=ProgressSerializer,
+        tags=["progress"],
+    )
+    def get(self, request):
+        kind = request.query_params.get("period", "week")
+        if kind not in progress.PERIODS:
+            raise ValidationError({"period": [_("Choose week, month or year.")]})
+        data = progress.summary(owner=request.user, kind=kind)
+        data["records"] = [
+            {
+                "distance": e.distance,
+                "elapsed_s": e.elapsed_s,
+                "achieved_at": e.achieved_at,
+                "activity_id": e.activity_id,
+            }
+            for e in selectors.personal_records(owner=request.user)
+        ]
+        return Response(ProgressSerializer(data).data)
