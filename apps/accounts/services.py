@@ -304,8 +304,7 @@ def _build_archive(user_id: int) -> bytes:
             part = export_part(user_id)
             archive.writestr(f"{name}.json", json.dumps(part.data, indent=2, ensure_ascii=False))
             for f in part.files:
-                with f.storage.open(f.name, "rb") as source:
-                    archive.writestr(f"files/{f.arcname}", source.read())
+                archive.writestr(f"files/{f.arcname}", f.read())
     return buffer.getvalue()
 
 

@@ -21,9 +21,18 @@ from django.utils.module_loading import autodiscover_modules
 
 @dataclass(frozen=True)
 class ExportFile:
+    """A file of the archive: a stored file (storage + name) or bytes made for the export."""
+
     arcname: str  # path inside the archive, under files/
-    storage: Any
-    name: str  # name in the storage
+    storage: Any = None
+    name: str = ""  # name in the storage
+    content: bytes | None = None
+
+    def read(self) -> bytes:
+        if self.content is not None:
+            return self.content
+        with self.storage.open(self.name, "rb") as source:
+            return source.read()
 
 
 @dataclass(frozen=True)
@@ -92,13 +101,13 @@ class ArchiveFiles:
         self._archive = archive
         self._max_bytes = max_bytes
 
-    def read(self, arcname: str) -> bytes | None:
+    def read(self, arcname: str, *, max_bytes: int | None = None) -> bytes | None:
         """The file's bytes; None if it is missing or larger than the bound."""
         try:
             info = self._archive.getinfo(f"files/{arcname}")
         except KeyError:
             return None
-        if info.file_size > self._max_bytes:
+        if info.file_size > (max_bytes or self._max_bytes):
             return None
         return self._archive.read(info)
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from zoneinfo import available_timezones
 
 import polyline
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
@@ -270,7 +271,7 @@ def record_activity(*, owner, activity: NormalizedActivity) -> Recorded:
     profile = accounts_selectors.profile_for(user=owner)
     figures = _compute(activity, owner, profile)  # CPU work before any lock is taken
     with transaction.atomic():
-        type(owner).objects.select_for_update().filter(pk=owner.pk).first()  # one at a time
+        get_user_model().objects.select_for_update().filter(pk=owner.pk).first()  # one by one
         existing = _duplicate(owner, activity, figures["elapsed_s"] or 0)
         if existing is not None:
             return Recorded(existing, created=False)

@@ -21,6 +21,7 @@ from rest_framework.test import APIClient
 from apps.accounts import services, tasks
 from apps.accounts.models import DataExport, ErasureRequest, User
 from apps.core import analytics
+from apps.training.models import Activity
 from tests.accounts.consents import agree_to_all, publish_documents
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.accounts.images import jpeg_with_gps, upload
@@ -164,6 +165,15 @@ def _give_the_athlete_a_full_life(athlete) -> list:
         action_flag=CHANGE,
         change_message=f"Changed display name to {NAME}",
     )
+    from apps.training import services as training_services
+    from tests.training.tracks import meridian_run, run_activity
+
+    training_services.record_activity(
+        owner=athlete,
+        activity=run_activity(
+            meridian_run(seconds=300, lat0=HOME[0], lng=HOME[1]), title=f"{NAME} from home"
+        ),
+    )
     analytics.track("profile_updated", user_id=athlete.pk)
     analytics.get_backend().flush()
     services.data_export_request(user=athlete)
@@ -215,6 +225,7 @@ def test_after_erasure_no_row_keeps_the_person(athlete, monkeypatch):
 
     assert _rows_holding(needles, HOME) == []
     assert not User.objects.filter(pk=athlete.pk).exists()
+    assert not Activity.objects.exists()  # with their samples and outlines
     assert not any(f.storage.exists(f.name) for f in files)
     assert all(
         s.get_decoded().get("_auth_user_id") != str(athlete.pk) for s in Session.objects.all()

@@ -1,0 +1,164 @@
+"""What training holds about a person: every activity with its figures, its samples (one JSON
+file per activity, the stream names of apps.training.types) and its GPX; and their erasure and
+re-import into another Stride."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from django.db import transaction
+
+from apps.core.personal_data import ArchiveFiles, ExportFile, ExportPart, eraser, exporter, importer
+from apps.training import presenters, selectors, services, streams
+from apps.training.exceptions import ActivityInvalid
+from apps.training.models import Activity, ActivityStreams
+from apps.training.types import STREAM_NAMES, NormalizedActivity, NormalizedLap, NormalizedStreams
+
+FIELDS = (
+    "sport",
+    "title",
+    "notes",
+    "timezone",
+    "elapsed_s",
+    "moving_s",
+    "distance_m",
+    "elevation_gain_m",
+    "elevation_loss_m",
+    "avg_heart_rate",
+    "max_heart_rate",
+    "avg_cadence",
+    "avg_power",
+    "calories",
+    "perceived_effort",
+    "training_load",
+    "visibility",
+    "source",
+    "provider",
+    "external_id",
+    "device_name",
+    "laps",
+)
+MAX_STREAM_FILE_BYTES = 64 * 1024 * 1024
+
+
+@exporter("training")
+def export_training(user_id: int) -> ExportPart:
+    owner_rules = selectors.ViewerRules(True, frozenset(), None)
+    activities, files = [], []
+    packed = dict(
+        ActivityStreams.objects.filter(activity__owner_id=user_id).values_list(
+            "activity_id", "data"
+        )
+    )
+    for activity in Activity.objects.filter(owner_id=user_id).order_by("start_time", "pk"):
+        entry = {"id": activity.pk, "start_time": activity.start_time.isoformat()}
+        entry.update({f: getattr(activity, f) for f in FIELDS})
+        if activity.pk in packed:
+            entry["streams"] = f"files/training/streams/{activity.pk}.json"
+            entry["gpx"] = f"files/training/gpx/{activity.pk}.gpx"
+            files.append(
+                ExportFile(
+                    f"training/streams/{activity.pk}.json",
+                    content=json.dumps(streams.unpack(bytes(packed[activity.pk]))).encode(),
+                )
+            )
+            files.append(
+                ExportFile(
+                    f"training/gpx/{activity.pk}.gpx",
+                    content=presenters.activity_gpx(activity, owner_rules).encode(),
+                )
+            )
+        activities.append(entry)
+    return ExportPart(data={"activities": activities}, files=files)
+
+
+@eraser("training", order=50)
+def erase_training(user_id: int) -> None:
+    """Activities are the person's alone: they go, with their samples and best efforts."""
+    Activity.objects.filter(owner_id=user_id).delete()
+
+
+def _streams(files: ArchiveFiles, entry: dict) -> NormalizedStreams | None:
+    path = entry.get("streams")
+    if not isinstance(path, str) or not path.startswith("files/"):
+        return None
+    raw = files.read(path.removeprefix("files/"), max_bytes=MAX_STREAM_FILE_BYTES)
+    if raw is None:
+        return None
+    data = json.loads(raw)
+    if not isinstance(data, dict) or not isinstance(data.get("time"), list):
+        return None
+    return NormalizedStreams(**{k: data[k] for k in STREAM_NAMES if isinstance(data.get(k), list)})
+
+
+def _laps(value) -> list[NormalizedLap]:
+    laps = []
+    for lap in value if isinstance(value, list) else []:
+        try:
+            laps.append(
+                NormalizedLap(float(lap["start_s"]), float(lap["elapsed_s"]), lap.get("distance_m"))
+            )
+        except (KeyError, TypeError, ValueError):
+            continue
+    return laps
+
+
+@importer("training")
+def import_training(user_id: int, data, files: ArchiveFiles) -> dict:
+    """Each activity is recorded anew (figures recomputed from its samples); one already here
+    (same source id, or same sport at the same time) is skipped, so importing twice is safe."""
+    from django.contrib.auth import get_user_model
+
+    owner = get_user_model().objects.get(pk=user_id)
+    summary = {"activities": 0, "already_here": 0, "skipped": 0}
+    entries = data.get("activities") if isinstance(data, dict) else None
+    for entry in entries if isinstance(entries, list) else []:
+        try:
+            start = datetime.fromisoformat(entry["start_time"])
+            fields = {
+                f: entry.get(f)
+                for f in (
+                    "sport",
+                    "title",
+                    "notes",
+                    "timezone",
+                    "elapsed_s",
+                    "moving_s",
+                    "distance_m",
+                    "elevation_gain_m",
+                    "elevation_loss_m",
+                    "avg_heart_rate",
+                    "max_heart_rate",
+                    "avg_cadence",
+                    "avg_power",
+                    "calories",
+                    "perceived_effort",
+                    "visibility",
+                    "provider",
+                    "external_id",
+                    "device_name",
+                )
+            }
+            fields = {k: v for k, v in fields.items() if v is not None}
+            for text in ("title", "notes", "timezone", "provider", "external_id", "device_name"):
+                fields[text] = str(fields.get(text, ""))
+            source = (
+                entry.get("source")
+                if entry.get("source") in ("manual", "file", "provider")
+                else "file"
+            )
+            normalized = NormalizedActivity(
+                start_time=start,
+                source=source,
+                streams=_streams(files, entry),
+                laps=_laps(entry.get("laps")),
+                **fields,
+            )
+            with transaction.atomic():
+                recorded = services.record_activity(owner=owner, activity=normalized)
+        except (KeyError, TypeError, ValueError, ActivityInvalid):
+            summary["skipped"] += 1
+            continue
+        summary["activities" if recorded.created else "already_here"] += 1
+    return summary

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from apps.training import views
+
+urlpatterns = [
+    path("", views.activity_list, name="training-activities"),
+    path("new/", views.activity_new, name="training-activity-new"),
+    path("export.csv", views.activities_csv, name="training-activities-csv"),
+    path("<int:activity_id>/", views.activity_detail, name="training-activity"),
+    path("<int:activity_id>/edit/", views.activity_edit, name="training-activity-edit"),
+    path("<int:activity_id>/delete/", views.activity_delete, name="training-activity-delete"),
+    path("<int:activity_id>/gpx/", views.activity_gpx, name="training-activity-gpx"),
+]
