@@ -25,3 +25,20 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             f"per-row {per_row * 1000:.1f} ms, buffered {buffered * 1000:.1f} ms "
             f"(median of each) -> buffered is {per_row / buffered:.1f}x faster"
         )
+
+    if {"record", "parse"} <= medians.keys():
+        record, parse = medians["record"], medians["parse"]
+        terminalreporter.write_sep("-", "record_activity: 2 h at 1 Hz (7,201 samples)")
+        terminalreporter.write_line(
+            f"record_activity {record * 1000:.0f} ms, parsing the arrays {parse * 1000:.1f} ms "
+            f"(medians) -> {record / parse:.0f}x parsing; peak memory "
+            f"{medians.get('record_peak_mb', 0):.1f} MiB"
+        )
+    progress = {k: v for k, v in medians.items() if k.startswith("progress ")}
+    if progress:
+        terminalreporter.write_sep("-", "progress of an athlete with 3,000 activities")
+        for name, (median, queries) in progress.items():
+            terminalreporter.write_line(
+                f"{name.removeprefix('progress ')}: {median * 1000:.1f} ms (median), "
+                f"{queries} queries"
+            )

@@ -137,7 +137,7 @@ def seed_activities() -> list[str]:
             accounts_services.privacy_zone_create(
                 user=user, name="Home", latitude=lat, longitude=lng, radius_m=200
             )
-        rng = random.Random(user.email)
+        rng = random.Random(user.email)  # noqa: S311 - demo data, repeatable by design
         today = datetime.now(zone).date()
         first_monday = today - timedelta(days=DAYS + today.weekday())
         count = 0
