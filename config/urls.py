@@ -6,6 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.core import views as core_views
+from apps.training import urls as training_urls
 from apps.training import views as training_views
 
 # Swagger UI ships an inline <style>; only its page relaxes the style policy.
@@ -23,6 +24,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("dashboard/", training_views.dashboard, name="dashboard"),
     path("activities/", include("apps.training.urls")),
+    path("routes/", include(training_urls.route_urlpatterns)),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("metrics", core_views.metrics, name="metrics"),

@@ -366,3 +366,87 @@ access.own(
     snapshot=_activity_titles,
     leaks=lambda owner: [f'"activity_id":{_first_activity_id(owner)}'],  # in the records
 )
+
+
+def _private_route(owner):
+    from apps.training import routes
+    from tests.training.gpx import gpx_upload
+
+    return routes.route_from_gpx(owner=owner, upload=gpx_upload(), name="Secret loop")
+
+
+def _route_row(route):
+    from apps.training.models import Route
+
+    return Route.objects.filter(pk=route.pk).values("name", "visibility", "tags").first()
+
+
+def _route_names(owner):
+    from apps.training.models import Route
+
+    return list(Route.objects.filter(owner=owner).values_list("name", flat=True))
+
+
+def _gpx_body():
+    from tests.training.gpx import gpx_upload
+
+    return {"gpx": gpx_upload(), "name": "Mine"}
+
+
+access.own(
+    "routes: list",
+    "get",
+    url=lambda owner: "/api/v1/routes/",
+    make=lambda owner: _private_route(owner).owner,
+    snapshot=_route_names,
+    leaks=lambda owner: ["Secret loop"],
+)
+access.own(
+    "routes: save",
+    "post",
+    url=lambda owner: "/api/v1/routes/",
+    make=lambda owner: _private_route(owner).owner,
+    snapshot=_route_names,
+    leaks=lambda owner: ["Secret loop"],
+    body=_gpx_body,
+    format="multipart",
+    owner_status=201,
+)
+access.own(
+    "routes: nearby",
+    "get",
+    url=lambda owner: "/api/v1/routes/nearby/?lat=48.0&lng=11.5&radius_km=20",
+    make=lambda owner: _private_route(owner).owner,
+    snapshot=_route_names,
+    leaks=lambda owner: ["Secret loop"],
+)
+access.owned(
+    "route: read",
+    "get",
+    url=lambda route: f"/api/v1/routes/{route.pk}/",
+    make=_private_route,
+    snapshot=_route_row,
+)
+access.owned(
+    "route: update",
+    "patch",
+    url=lambda route: f"/api/v1/routes/{route.pk}/",
+    make=_private_route,
+    snapshot=_route_row,
+    body={"name": "Changed", "visibility": "public"},
+)
+access.owned(
+    "route: delete",
+    "delete",
+    url=lambda route: f"/api/v1/routes/{route.pk}/",
+    make=_private_route,
+    snapshot=_route_row,
+    owner_status=204,
+)
+access.owned(
+    "route: GPX",
+    "get",
+    url=lambda route: f"/api/v1/routes/{route.pk}/gpx/",
+    make=_private_route,
+    snapshot=_route_row,
+)

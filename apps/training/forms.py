@@ -116,3 +116,13 @@ class ActivityEditForm(forms.Form):
         choices=[("", "—")] + [(i, str(i)) for i in range(1, 11)],
     )
     visibility = forms.ChoiceField(label=_("Who sees it"), choices=Visibility.choices)
+
+
+class RouteUploadForm(forms.Form):
+    gpx = forms.FileField(
+        label=_("GPX file"), widget=forms.ClearableFileInput(attrs={"accept": ".gpx"})
+    )
+    name = forms.CharField(label=_("Name"), required=False, max_length=120)
+    visibility = forms.ChoiceField(
+        label=_("Who sees it"), choices=Visibility.choices, initial=Visibility.ONLY_ME
+    )

@@ -137,3 +137,46 @@ class BestEffort(models.Model):
 
     def __str__(self) -> str:
         return f"{self.distance} in {self.elapsed_s:.0f} s"
+
+
+class Route(TimeStampedModel):
+    """A path to run or ride again: from one of the owner's activities or an uploaded GPX."""
+
+    MAX_POINTS = 2000
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="routes"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    sport = models.CharField(_("sport"), max_length=16, choices=Sport.choices, default=Sport.RUN)
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.ONLY_ME
+    )
+    distance_m = models.FloatField(_("distance (m)"))
+    elevation_gain_m = models.FloatField(_("elevation gain (m)"), null=True, blank=True)
+    # The whole path (at most MAX_POINTS points) as an encoded polyline, and its elevations.
+    path = models.TextField(_("path"))
+    elevations = models.JSONField(_("elevations"), default=list, blank=True)
+    # Where the route lies, for "near a place": the middle of its bounding box (never its
+    # start, which is often someone's door).
+    center_lat = models.FloatField(_("centre latitude"))
+    center_lng = models.FloatField(_("centre longitude"))
+    source_activity = models.ForeignKey(
+        Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("route")
+        verbose_name_plural = _("routes")
+        indexes = [
+            models.Index(fields=["owner", "-created"], name="training_route_owner"),
+            models.Index(
+                fields=["center_lat", "center_lng"],
+                condition=models.Q(visibility="public"),
+                name="training_route_public_place",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

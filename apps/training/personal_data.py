@@ -10,9 +10,9 @@ from datetime import datetime
 from django.db import transaction
 
 from apps.core.personal_data import ArchiveFiles, ExportFile, ExportPart, eraser, exporter, importer
-from apps.training import presenters, selectors, services, streams
+from apps.training import presenters, routes, selectors, services, streams
 from apps.training.exceptions import ActivityInvalid
-from apps.training.models import Activity, ActivityStreams
+from apps.training.models import Activity, ActivityStreams, Route
 from apps.training.types import STREAM_NAMES, NormalizedActivity, NormalizedLap, NormalizedStreams
 
 FIELDS = (
@@ -70,12 +70,31 @@ def export_training(user_id: int) -> ExportPart:
                 )
             )
         activities.append(entry)
-    return ExportPart(data={"activities": activities}, files=files)
+    saved_routes = []
+    for route in Route.objects.filter(owner_id=user_id).order_by("created", "pk"):
+        saved_routes.append(
+            {
+                "name": route.name,
+                "tags": route.tags,
+                "sport": route.sport,
+                "visibility": route.visibility,
+                "gpx": f"files/training/routes/{route.pk}.gpx",
+            }
+        )
+        owner = route.owner
+        files.append(
+            ExportFile(
+                f"training/routes/{route.pk}.gpx",
+                content=routes.route_gpx(route=route, viewer=owner).encode(),
+            )
+        )
+    return ExportPart(data={"activities": activities, "routes": saved_routes}, files=files)
 
 
 @eraser("training", order=50)
 def erase_training(user_id: int) -> None:
     """Activities are the person's alone: they go, with their samples and best efforts."""
+    Route.objects.filter(owner_id=user_id).delete()
     Activity.objects.filter(owner_id=user_id).delete()
 
 
@@ -161,4 +180,37 @@ def import_training(user_id: int, data, files: ArchiveFiles) -> dict:
             summary["skipped"] += 1
             continue
         summary["activities" if recorded.created else "already_here"] += 1
+    summary["routes"] = _import_routes(owner, data, files)
     return summary
+
+
+def _import_routes(owner, data, files: ArchiveFiles) -> int:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    existing = set(Route.objects.filter(owner=owner).values_list("name", flat=True))
+    count = 0
+    entries = data.get("routes") if isinstance(data, dict) else None
+    for entry in entries if isinstance(entries, list) else []:
+        try:
+            name = str(entry["name"])
+            if name in existing:
+                continue
+            raw = files.read(
+                str(entry["gpx"]).removeprefix("files/"), max_bytes=routes.GPX_MAX_BYTES
+            )
+            if raw is None:
+                continue
+            with transaction.atomic():
+                routes.route_from_gpx(
+                    owner=owner,
+                    upload=SimpleUploadedFile("route.gpx", raw),
+                    name=name,
+                    tags=entry.get("tags") or [],
+                    sport=entry.get("sport") or "run",
+                    visibility=entry.get("visibility") or "only_me",
+                )
+        except (KeyError, TypeError, ValueError, ActivityInvalid):
+            continue
+        existing.add(name)
+        count += 1
+    return count

@@ -9,9 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts import selectors as accounts_selectors
-from apps.training import charts, presenters, progress, selectors, services
+from apps.training import charts, presenters, progress, routes, selectors, services
 from apps.training.exceptions import ActivityInvalid
-from apps.training.forms import FORM_FIELD_OF, ActivityEditForm, ManualActivityForm
+from apps.training.forms import (
+    FORM_FIELD_OF,
+    ActivityEditForm,
+    ManualActivityForm,
+    RouteUploadForm,
+)
 from apps.training.metrics import MILE
 
 
@@ -175,3 +180,81 @@ def dashboard(request):
             "form_now": curve[-1] if curve else None,
         },
     )
+
+
+# --- Routes ----------------------------------------------------------------------------------
+
+
+@login_required
+def route_list(request):
+    form = RouteUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            route = routes.route_from_gpx(
+                owner=request.user,
+                upload=form.cleaned_data["gpx"],
+                name=form.cleaned_data["name"],
+                visibility=form.cleaned_data["visibility"],
+            )
+        except ActivityInvalid as exc:
+            for errors in (exc.fields or {}).values():
+                for error in errors:
+                    form.add_error("gpx", error)
+        else:
+            messages.success(request, _("The route is saved."))
+            return redirect("training-route", route.pk)
+    page = Paginator(routes.routes_of(owner=request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "training/route_list.html", {"page": page, "form": form})
+
+
+@login_required
+@require_POST
+def route_from_activity(request, activity_id: int):
+    activity = _owned_or_404(request, activity_id)
+    try:
+        route = routes.route_from_activity(owner=request.user, activity=activity)
+    except ActivityInvalid as exc:
+        messages.error(request, " ".join(m for ms in (exc.fields or {}).values() for m in ms))
+        return redirect("training-activity", activity.pk)
+    messages.success(request, _("The route is saved."))
+    return redirect("training-route", route.pk)
+
+
+def route_detail(request, route_id: int):
+    route = routes.route_get(viewer=request.user, route_id=route_id)
+    if route is None:
+        if not request.user.is_authenticated:
+            return redirect(f"/accounts/login/?next={request.path}")
+        raise Http404
+    runs = routes.route_points(route=route, viewer=request.user)
+    return render(
+        request,
+        "training/route_detail.html",
+        {
+            "route": route,
+            "is_owner": request.user.is_authenticated and request.user.pk == route.owner_id,
+            "map_paths": charts.map_paths([[(p[0], p[1]) for p in run] for run in runs]),
+        },
+    )
+
+
+def route_gpx(request, route_id: int):
+    route = routes.route_get(viewer=request.user, route_id=route_id)
+    if route is None:
+        raise Http404
+    response = HttpResponse(
+        routes.route_gpx(route=route, viewer=request.user), content_type="application/gpx+xml"
+    )
+    response["Content-Disposition"] = f'attachment; filename="stride-route-{route.pk}.gpx"'
+    return response
+
+
+@login_required
+@require_POST
+def route_delete(request, route_id: int):
+    route = routes.route_get(viewer=request.user, route_id=route_id)
+    if route is None or route.owner_id != request.user.pk:
+        raise Http404
+    routes.route_delete(route=route)
+    messages.success(request, _("The route is deleted."))
+    return redirect("training-routes")

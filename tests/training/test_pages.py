@@ -132,3 +132,27 @@ def test_the_dashboard_shows_the_week_records_and_fitness():
     assert "10.50 km" in page  # this week's run
     assert "Personal records" in page and "5 km" in page
     assert 'class="fitness"' in page
+
+
+def test_routes_from_an_activity_and_from_gpx_on_the_pages():
+    from tests.training.gpx import gpx_upload
+
+    owner, other = UserFactory(), UserFactory()
+    activity = services.record_activity(
+        owner=owner, activity=run_activity(meridian_run(seconds=600))
+    ).activity
+    client = _client(owner)
+
+    saved = client.post(f"/activities/{activity.pk}/route/", follow=True)
+    assert "The route is saved." in saved.content.decode()
+    uploaded = client.post("/routes/", {"gpx": gpx_upload(), "visibility": "only_me"}, follow=True)
+    assert "Riverside" in uploaded.content.decode()
+    listing = client.get("/routes/").content.decode()
+    assert "Riverside" in listing and str(activity) in listing
+
+    route_id = uploaded.redirect_chain[-1][0].rstrip("/").split("/")[-1]
+    assert _client(other).get(f"/routes/{route_id}/").status_code == 404  # private
+    assert _client(other).post(f"/routes/{route_id}/delete/").status_code == 404
+    assert client.get(f"/routes/{route_id}/gpx/")["Content-Type"] == "application/gpx+xml"
+    bad = client.post("/routes/", {"gpx": gpx_upload(b"nope"), "visibility": "only_me"})
+    assert "This is not a GPX file we can read." in bad.content.decode()

@@ -10,10 +10,11 @@ import pytest
 from apps.accounts import services as accounts_services
 from apps.accounts.models import DataExport
 from apps.core import personal_data
-from apps.training import services
-from apps.training.models import Activity
+from apps.training import routes, services
+from apps.training.models import Activity, Route
 from tests.accounts.archives import archive_upload
 from tests.accounts.factories import UserFactory
+from tests.training.gpx import gpx_upload
 from tests.training.tracks import START, meridian_run, run_activity
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -53,6 +54,7 @@ def test_activities_move_to_another_stride_once(token_client):
             start_time=START.replace(day=5),
         ),
     )
+    routes.route_from_gpx(owner=old, upload=gpx_upload(), name="Hill loop")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as out, _export(old) as archive:
         for name in archive.namelist():
@@ -68,8 +70,19 @@ def test_activities_move_to_another_stride_once(token_client):
         "/api/v1/me/import/", {"archive": archive_upload(content)}, format="multipart"
     )
 
-    assert first.json()["summary"]["training"] == {"activities": 2, "already_here": 0, "skipped": 0}
-    assert again.json()["summary"]["training"] == {"activities": 0, "already_here": 2, "skipped": 0}
+    assert first.json()["summary"]["training"] == {
+        "activities": 2,
+        "already_here": 0,
+        "skipped": 0,
+        "routes": 1,
+    }
+    assert again.json()["summary"]["training"] == {
+        "activities": 0,
+        "already_here": 2,
+        "skipped": 0,
+        "routes": 0,
+    }
+    assert Route.objects.get(owner=new).name == "Hill loop"
     moved = Activity.objects.filter(owner=new).order_by("start_time")
     original = Activity.objects.filter(owner=old).order_by("start_time")
     assert [(a.sport, a.distance_m, a.moving_s) for a in moved] == [

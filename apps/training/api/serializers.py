@@ -197,3 +197,55 @@ class ProgressSerializer(serializers.Serializer):
     )
     weeks = WeekSerializer(many=True, help_text=_("Distance of each of the last 12 weeks."))
     records = RecordSerializer(many=True)
+
+
+class RouteSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    owner = OwnerSerializer()
+    name = serializers.CharField()
+    tags = serializers.ListField(child=serializers.CharField())
+    sport = serializers.ChoiceField(choices=Sport.choices)
+    visibility = serializers.ChoiceField(choices=Visibility.choices)
+    distance_m = serializers.FloatField()
+    elevation_gain_m = serializers.FloatField(allow_null=True)
+    center = serializers.ListField(
+        child=serializers.FloatField(), help_text=_("[lat, lng] of the middle of the route.")
+    )
+    created = serializers.DateTimeField()
+
+
+class RouteDetailSerializer(RouteSerializer):
+    path = serializers.ListField(
+        child=serializers.ListField(
+            child=serializers.ListField(child=serializers.FloatField(allow_null=True))
+        ),
+        help_text=_("Runs of [lat, lng, elevation]; a new run starts where a privacy zone cut it."),
+    )
+
+
+class RouteCreateInputSerializer(serializers.Serializer):
+    activity_id = serializers.IntegerField(
+        required=False, help_text=_("Save the track of one of your activities …")
+    )
+    gpx = serializers.FileField(required=False, help_text=_("… or upload a GPX file."))
+    name = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    tags = serializers.ListField(child=serializers.CharField(max_length=30), required=False)
+    sport = serializers.ChoiceField(choices=Sport.choices, required=False)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
+
+    def validate(self, attrs):
+        if ("activity_id" in attrs) == ("gpx" in attrs):
+            raise serializers.ValidationError(_("Give either an activity or a GPX file."))
+        return attrs
+
+
+class RouteUpdateInputSerializer(serializers.Serializer):
+    name = serializers.CharField(required=False, max_length=120)
+    tags = serializers.ListField(child=serializers.CharField(max_length=30), required=False)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
+
+
+class NearbyQuerySerializer(serializers.Serializer):
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    lng = serializers.FloatField(min_value=-180, max_value=180)
+    radius_km = serializers.FloatField(min_value=0.1, max_value=100, default=10)

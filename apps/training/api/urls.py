@@ -21,6 +21,10 @@ urlpatterns = [
         name="api-activity-gpx",
     ),
     path("progress/", views.ProgressView.as_view(), name="api-progress"),
+    path("routes/", views.RouteListView.as_view(), name="api-routes"),
+    path("routes/nearby/", views.RoutesNearbyView.as_view(), name="api-routes-nearby"),
+    path("routes/<int:route_id>/", views.RouteDetailView.as_view(), name="api-route"),
+    path("routes/<int:route_id>/gpx/", views.RouteGpxView.as_view(), name="api-route-gpx"),
     path(
         "users/<int:user_id>/activities/",
         views.UserActivityListView.as_view(),

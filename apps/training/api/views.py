@@ -10,6 +10,7 @@ from rest_framework.exceptions import (
     ValidationError,
 )
 from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,17 +19,22 @@ from apps.accounts import selectors as accounts_selectors
 from apps.accounts.api.permissions import ConsentsGiven
 from apps.core.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from apps.core.api.pagination import CursorPagination
-from apps.training import presenters, progress, selectors, services
+from apps.training import presenters, progress, routes, selectors, services
 from apps.training.api.serializers import (
     ActivityDetailSerializer,
     ActivitySummarySerializer,
     ActivityUpdateInputSerializer,
     ManualActivityInputSerializer,
+    NearbyQuerySerializer,
     ProgressSerializer,
+    RouteCreateInputSerializer,
+    RouteDetailSerializer,
+    RouteSerializer,
+    RouteUpdateInputSerializer,
     StreamsOutputSerializer,
     StreamsQuerySerializer,
 )
-from apps.training.models import Activity, Sport
+from apps.training.models import Activity, Route, Sport
 
 # Shared activities can be read by anyone (a public run linked from a club's site); signed-in
 # readers still need their consents, like everywhere else.
@@ -267,3 +273,152 @@ class ProgressView(APIView):
             for e in selectors.personal_records(owner=request.user)
         ]
         return Response(ProgressSerializer(data).data)
+
+
+# --- Routes ----------------------------------------------------------------------------------
+
+
+def _route_payload(route, viewer, *, detail: bool = False) -> dict:
+    data = {
+        "id": route.pk,
+        "owner": {"id": route.owner_id},
+        "name": route.name,
+        "tags": route.tags,
+        "sport": route.sport,
+        "visibility": route.visibility,
+        "distance_m": route.distance_m,
+        "elevation_gain_m": route.elevation_gain_m,
+        "center": [round(route.center_lat, 3), round(route.center_lng, 3)],
+        "created": route.created,
+    }
+    if detail:
+        data["path"] = [
+            [list(p) for p in run] for run in routes.route_points(route=route, viewer=viewer)
+        ]
+    return data
+
+
+class RouteListView(GenericAPIView):
+    """Your routes (GET); save one from your activity or a GPX file (POST, multipart)."""
+
+    serializer_class = RouteSerializer
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Route.objects.none()
+        return routes.routes_of(owner=self.request.user)
+
+    @extend_schema(responses=RouteSerializer(many=True), tags=["routes"])
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(
+            RouteSerializer([_route_payload(r, request.user) for r in page], many=True).data
+        )
+
+    @extend_schema(
+        request=RouteCreateInputSerializer, responses={201: RouteDetailSerializer}, tags=["routes"]
+    )
+    def post(self, request):
+        serializer = RouteCreateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if "activity_id" in data:
+            activity = selectors.activity_owned(
+                owner=request.user, activity_id=data.pop("activity_id")
+            )
+            if activity is None:
+                raise NotFound(_("No such activity of yours."))
+            route = routes.route_from_activity(owner=request.user, activity=activity, **data)
+        else:
+            route = routes.route_from_gpx(owner=request.user, upload=data.pop("gpx"), **data)
+        return Response(
+            RouteDetailSerializer(_route_payload(route, request.user, detail=True)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class RoutesNearbyView(GenericAPIView):
+    """Public routes whose middle lies within `radius_km` of a place."""
+
+    serializer_class = RouteSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Route.objects.none()
+        query = NearbyQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return routes.routes_near(**query.validated_data)
+
+    @extend_schema(
+        parameters=[NearbyQuerySerializer], responses=RouteSerializer(many=True), tags=["routes"]
+    )
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(
+            RouteSerializer([_route_payload(r, request.user) for r in page], many=True).data
+        )
+
+
+def _route_visible(request, route_id: int):
+    route = routes.route_get(viewer=request.user, route_id=route_id)
+    if route is None:
+        if not request.user.is_authenticated:
+            raise NotAuthenticated()
+        raise NotFound(_("No such route, or it is not shared with you."))
+    return route
+
+
+def _route_owned(request, route_id: int):
+    route = _route_visible(request, route_id)
+    if route.owner_id != request.user.pk:
+        raise PermissionDenied(_("Only its owner can change a route."))
+    return route
+
+
+class RouteDetailView(APIView):
+    """One route with its path (privacy zones applied for others); rename, tag, share, delete."""
+
+    def get_permissions(self):
+        if self.request.method == "GET":
+            return [p() for p in READ_BY_ANYONE]
+        return [IsAuthenticated(), ConsentsGiven()]
+
+    @extend_schema(responses=RouteDetailSerializer, tags=["routes"])
+    def get(self, request, route_id: int):
+        route = _route_visible(request, route_id)
+        return Response(
+            RouteDetailSerializer(_route_payload(route, request.user, detail=True)).data
+        )
+
+    @extend_schema(
+        request=RouteUpdateInputSerializer, responses=RouteDetailSerializer, tags=["routes"]
+    )
+    def patch(self, request, route_id: int):
+        route = _route_owned(request, route_id)
+        serializer = RouteUpdateInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        route = routes.route_update(route=route, **serializer.validated_data)
+        return Response(
+            RouteDetailSerializer(_route_payload(route, request.user, detail=True)).data
+        )
+
+    @extend_schema(request=None, responses={204: None}, tags=["routes"])
+    def delete(self, request, route_id: int):
+        routes.route_delete(route=_route_owned(request, route_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RouteGpxView(APIView):
+    """The route as GPX 1.1 for a watch or a bike computer."""
+
+    permission_classes = READ_BY_ANYONE
+
+    @extend_schema(responses={(200, "application/gpx+xml"): OpenApiTypes.STR}, tags=["routes"])
+    def get(self, request, route_id: int):
+        route = _route_visible(request, route_id)
+        response = HttpResponse(
+            routes.route_gpx(route=route, viewer=request.user), content_type="application/gpx+xml"
+        )
+        response["Content-Disposition"] = f'attachment; filename="stride-route-{route.pk}.gpx"'
+        return response
