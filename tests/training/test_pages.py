@@ -156,3 +156,20 @@ def test_routes_from_an_activity_and_from_gpx_on_the_pages():
     assert client.get(f"/routes/{route_id}/gpx/")["Content-Type"] == "application/gpx+xml"
     bad = client.post("/routes/", {"gpx": gpx_upload(b"nope"), "visibility": "only_me"})
     assert "This is not a GPX file we can read." in bad.content.decode()
+
+
+def test_staff_find_activities_in_the_admin():
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    TOTP.activate(staff, generate_totp_secret())
+    admin_client = _client(staff)
+    user = UserFactory(email="runner@example.com")
+    services.record_activity(owner=user, activity=run_activity(meridian_run(seconds=300)))
+
+    listing = admin_client.get("/admin/training/activity/?q=runner@example.com")
+
+    assert listing.status_code == 200
+    assert "runner@example.com" in listing.content.decode()
+    activity = Activity.objects.get()
+    assert admin_client.get(f"/admin/training/activity/{activity.pk}/change/").status_code == 200
