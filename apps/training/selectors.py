@@ -124,7 +124,17 @@ def summary_points(activity: Activity, rules: ViewerRules) -> list[list[tuple[fl
     return [run for run in runs if run]
 
 
-PUBLIC_STREAMS = ("time", "lat", "lng", "altitude", "heart_rate", "cadence", "power", "speed")
+PUBLIC_STREAMS = (
+    "time",
+    "lat",
+    "lng",
+    "altitude",
+    "heart_rate",
+    "cadence",
+    "power",
+    "speed",
+    "temperature",
+)
 
 
 def activity_streams(

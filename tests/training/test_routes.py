@@ -125,3 +125,18 @@ def test_the_route_list_costs_the_same_for_many(token_client, django_assert_max_
         listed = client.get("/api/v1/routes/?page_size=15")
 
     assert len(listed.json()["results"]) == 15
+
+
+def test_routes_nearby_cost_the_same_for_many(token_client, django_assert_max_num_queries):
+    user = UserFactory()
+    client = token_client(user)
+    for _ in range(12):
+        client.post(
+            "/api/v1/routes/", {"gpx": gpx_upload(), "visibility": "public"}, format="multipart"
+        )
+
+    other = token_client(UserFactory())
+    with django_assert_max_num_queries(7):
+        found = other.get("/api/v1/routes/nearby/?lat=48&lng=11.5&page_size=12")
+
+    assert len(found.json()["results"]) == 12

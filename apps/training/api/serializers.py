@@ -113,7 +113,17 @@ class ActivityUpdateInputSerializer(serializers.Serializer):
     )
 
 
-STREAM_KEYS = ("time", "lat", "lng", "altitude", "heart_rate", "cadence", "power", "speed")
+STREAM_KEYS = (
+    "time",
+    "lat",
+    "lng",
+    "altitude",
+    "heart_rate",
+    "cadence",
+    "power",
+    "speed",
+    "temperature",
+)
 
 
 class StreamsQuerySerializer(serializers.Serializer):
@@ -121,7 +131,7 @@ class StreamsQuerySerializer(serializers.Serializer):
         required=False,
         help_text=_(
             "Comma-separated: time, lat, lng, altitude, heart_rate, cadence, power, "
-            "speed, distance. Default: all."
+            "speed, temperature, distance. Default: all."
         ),
     )
     resolution = serializers.IntegerField(
