@@ -137,3 +137,6 @@ class BestEffort(models.Model):
 
     def __str__(self) -> str:
         return f"{self.distance} in {self.elapsed_s:.0f} s"
+
+
+from apps.training.plans.models import PlanAdaptation, PlanEnrollment, PlanSession  # noqa: E402, F401
