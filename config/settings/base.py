@@ -90,7 +90,9 @@ MIDDLEWARE = [
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # Subpackages of an app keep their templates beside them (APP_DIRS finds only the
+        # app's own templates/ folder).
+        "DIRS": [BASE_DIR / "templates", BASE_DIR / "apps" / "training" / "plans" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

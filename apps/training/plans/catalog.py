@@ -13,6 +13,7 @@ race itself stay as they are), and a known 10 km time turns efforts into target 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -335,7 +336,7 @@ def plan_get(slug: str) -> PlanTemplate | None:
 
 
 def _round(value: float, unit: float) -> float:
-    return max(unit, round(value / unit) * unit)
+    return max(unit, math.floor(value / unit + 0.5) * unit)  # half up, never to nothing
 
 
 def session_steps(
@@ -350,7 +351,7 @@ def session_steps(
         distance = step.distance_m
         duration = step.duration_s
         if distance is not None and scale != 1.0:
-            distance = _round(distance * scale, 50 if distance < 2000 else 500)
+            distance = _round(distance * scale, 50 if distance < 2000 else 100)
         if duration is not None and scale != 1.0:
             duration = int(_round(duration * scale, 300 if template.sport == "yoga" else 30))
         pace = None

@@ -2,7 +2,7 @@
 and the private calendar address. Another user's enrollment is simply not found."""
 
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from apps.core.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from apps.core.api.pagination import CursorPagination
+from apps.core.api.schema import ErrorSerializer
 from apps.training.plans import catalog, selectors, services
 from apps.training.plans.api.serializers import (
     CalendarOutputSerializer,
@@ -27,6 +28,10 @@ from apps.training.plans.api.serializers import (
 from apps.training.plans.models import PlanEnrollment, PlanSession
 
 TAGS = ["plans"]
+CONFLICT = OpenApiResponse(
+    ErrorSerializer,
+    description="SESSION_NOT_PLANNED, DAY_TAKEN or ENROLLMENT_NOT_ACTIVE.",
+)
 
 
 def _plan(slug: str) -> catalog.PlanTemplate:
@@ -154,6 +159,7 @@ class SessionListView(GenericAPIView):
 
     serializer_class = SessionOutputSerializer
     pagination_class = SchedulePagination
+    queryset = PlanSession.objects.none()  # for the schema only; reads go through selectors
 
     @extend_schema(
         responses=SessionOutputSerializer(many=True),
@@ -175,7 +181,7 @@ class SessionListView(GenericAPIView):
 
 
 class SessionSkipView(APIView):
-    @extend_schema(request=None, responses=SessionOutputSerializer, tags=TAGS)
+    @extend_schema(request=None, responses={200: SessionOutputSerializer, 409: CONFLICT}, tags=TAGS)
     def post(self, request, enrollment_id: int, session_id: int):
         session = services.session_skip(session=_session(request, enrollment_id, session_id))
         return Response(SessionOutputSerializer(session).data)
@@ -184,7 +190,7 @@ class SessionSkipView(APIView):
 class SessionRescheduleView(APIView):
     @extend_schema(
         request=RescheduleInputSerializer,
-        responses=SessionOutputSerializer,
+        responses={200: SessionOutputSerializer, 409: CONFLICT},
         tags=TAGS,
         description=(
             "Move a planned session within its plan week, to today or later. 409 DAY_TAKEN "
