@@ -10,6 +10,7 @@ owner's language, whoever fetches the feed.
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -26,7 +27,7 @@ def _language(enrollment: PlanEnrollment) -> str:
 
 def calendar_bytes(*, enrollment: PlanEnrollment, sessions: list[PlanSession]) -> bytes:
     plan = catalog.plan_get(enrollment.plan_slug)
-    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "stride"
+    host = urlsplit(settings.SITE_URL).hostname or "stride"
     with translation.override(_language(enrollment)):
         cal = Calendar()
         cal.add("prodid", f"-//{settings.SITE_NAME}//Training plans//EN")

@@ -107,11 +107,18 @@ def schedule(request, enrollment_id: int):
             "activity"
         )
     )
-    week_days = [first + timedelta(days=n) for n in range(7)]
+    today = selectors.local_today(enrollment.timezone)
+    taken = {s.date for s in sessions if s.status != s.Status.SKIPPED}
+    # Where a session may move: the free days of its week from today on.
+    free_days = [
+        day
+        for day in (first + timedelta(days=n) for n in range(7))
+        if day >= today and day not in taken
+    ]
     for session in sessions:
         session.title = catalog.session_title(session.kind, session.focus)
         session.lines = [catalog.describe_step(s) for s in session.steps]
-        session.other_days = [d for d in week_days if d != session.date]
+        session.free_days = free_days
     notes = [
         {
             "week": record.week + 1,
@@ -143,7 +150,7 @@ def schedule(request, enrollment_id: int):
             "compliance": selectors.compliance(enrollment=enrollment),
             "notes": notes,
             "calendar_url": calendar,
-            "today": selectors.local_today(enrollment.timezone),
+            "today": today,
             "active": enrollment.status == PlanEnrollment.Status.ACTIVE,
         },
     )

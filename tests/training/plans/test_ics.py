@@ -43,6 +43,7 @@ def test_the_feed_lists_every_session_as_an_all_day_event_without_sign_in(client
     assert str(first["DESCRIPTION"]) == "Run: 5 km, easy, heart-rate zone 2"
     assert [str(e["STATUS"]) for e in events[:3]] == ["CONFIRMED", "CONFIRMED", "CANCELLED"]
     assert len({str(e["UID"]) for e in events}) == 32
+    assert str(first["UID"]) == f"plan-session-{enrollment.sessions.get(index=0).pk}@127.0.0.1"
 
 
 def test_the_feed_is_in_the_owners_language(client, enrollment):

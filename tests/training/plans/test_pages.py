@@ -140,3 +140,15 @@ def test_pages_carry_no_inline_script(client, enrollment):
     for url in ("/plans/", "/plans/10k/", f"/plans/mine/{enrollment.pk}/"):
         page = client.get(url).content.decode()
         assert "<script>" not in page and "onclick=" not in page, url
+
+
+def test_a_session_is_offered_only_the_free_days_of_its_week(client, enrollment):
+    page = client.get(f"/plans/mine/{enrollment.pk}/").content.decode()
+    start = enrollment.start_date
+    intervals = enrollment.sessions.get(index=1)
+    select = page[page.index(f'id="move-{intervals.pk}"') :]
+    select = select[: select.index("</select>")]
+
+    offered = [part.split('"')[0] for part in select.split('value="')[1:]]
+
+    assert offered == [(start + timedelta(days=n)).isoformat() for n in (1, 3, 5)]
