@@ -272,6 +272,17 @@ def _match_day(*, enrollment: PlanEnrollment, day: date) -> None:
         session_complete_for_activity(activity_id=activity.pk)
 
 
+def session_recheck_for_updated_activity(*, activity_id: int) -> PlanSession | None:
+    """A corrected activity (another sport, say) may no longer fit the session it completed,
+    or may now fit one. Safe to repeat."""
+    done = PlanSession.objects.filter(completed_by_activity_id=activity_id).first()
+    activity = Activity.objects.filter(pk=activity_id).first()
+    if done is not None and (activity is None or _fit(done, activity) is None):
+        session_reopen_for_deleted_activity(activity_id=activity_id)
+        return session_complete_for_activity(activity_id=activity_id)
+    return done or session_complete_for_activity(activity_id=activity_id)
+
+
 def session_reopen_for_deleted_activity(*, activity_id: int) -> list[PlanSession]:
     """A deleted activity no longer completes its session: reopen it, and let another activity
     of that day complete it if one fits. Safe to repeat."""

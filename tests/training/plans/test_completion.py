@@ -172,3 +172,23 @@ def test_enrolling_after_todays_run_counts_it(clock, record):
 
     assert enrollment.start_date == date(2026, 6, 1)
     assert enrollment.sessions.get(index=0).status == "done"
+
+
+def test_correcting_the_sport_reopens_or_completes_the_session(
+    clock, record, django_capture_on_commit_callbacks
+):
+    from apps.training import services as training_services
+
+    user = athlete()
+    enrollment = services.plan_enroll(owner=user, plan_slug="10k", start_date=MONDAY).enrollment
+    clock.set(datetime(2026, 6, 1, 20, 0, tzinfo=UTC))
+    activity = record(user, _typed("run", datetime(2026, 6, 1, 7, 0, tzinfo=UTC), distance_m=5000))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        training_services.update_activity(activity=activity, sport="ride")
+    assert enrollment.sessions.get(index=0).status == "planned"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        training_services.update_activity(activity=activity, sport="run")
+    session = enrollment.sessions.get(index=0)
+    assert (session.status, session.activity_id) == ("done", activity.pk)
