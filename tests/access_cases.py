@@ -450,3 +450,99 @@ access.owned(
     make=_private_route,
     snapshot=_route_row,
 )
+
+
+# --- Training plans (apps.training.plans) -----------------------------------------------------
+
+from datetime import timedelta  # noqa: E402
+
+from apps.training.plans import selectors as plan_selectors  # noqa: E402
+from apps.training.plans import services as plan_services  # noqa: E402
+from apps.training.plans.models import PlanEnrollment, PlanSession  # noqa: E402
+
+
+def _enrolled(owner):
+    return plan_services.plan_enroll(owner=owner, plan_slug="10k").enrollment
+
+
+def _enrollment_rows(obj):
+    owner_id = obj.owner_id if isinstance(obj, PlanEnrollment) else obj.pk
+    return list(
+        PlanEnrollment.objects.filter(owner_id=owner_id)
+        .order_by("pk")
+        .values_list("pk", "status", "calendar_token", "volume_factor")
+    )
+
+
+def _session_row(session):
+    return PlanSession.objects.filter(pk=session.pk).values("status", "date").get()
+
+
+def _intervals(owner):
+    return _enrolled(owner).sessions.get(index=1)  # on day 3 of the plan; day 2 is free
+
+
+access.own(
+    "plans: enroll",
+    "post",
+    url=lambda owner: "/api/v1/plans/10k/enroll/",
+    make=lambda owner: owner,
+    snapshot=_enrollment_rows,
+    leaks=lambda owner: [],
+    body={},
+    owner_status=201,
+)
+access.own(
+    "plans: my enrollments",
+    "get",
+    url=lambda owner: "/api/v1/plans/enrollments/",
+    make=lambda owner: _enrolled(owner).owner,
+    snapshot=_enrollment_rows,
+    leaks=lambda owner: [e.calendar_token for e in plan_selectors.enrollment_list(owner=owner)],
+)
+access.owned(
+    "plans: enrollment",
+    "get",
+    url=lambda enrollment: f"/api/v1/plans/enrollments/{enrollment.pk}/",
+    make=_enrolled,
+    snapshot=_enrollment_rows,
+)
+access.owned(
+    "plans: stop",
+    "delete",
+    url=lambda enrollment: f"/api/v1/plans/enrollments/{enrollment.pk}/",
+    make=_enrolled,
+    snapshot=_enrollment_rows,
+    owner_status=204,
+)
+access.owned(
+    "plans: schedule",
+    "get",
+    url=lambda enrollment: f"/api/v1/plans/enrollments/{enrollment.pk}/sessions/",
+    make=_enrolled,
+    snapshot=_enrollment_rows,
+)
+access.owned(
+    "plans: calendar token",
+    "post",
+    url=lambda enrollment: f"/api/v1/plans/enrollments/{enrollment.pk}/calendar-token/",
+    make=_enrolled,
+    snapshot=_enrollment_rows,
+)
+access.owned(
+    "plans: skip a session",
+    "post",
+    url=lambda s: f"/api/v1/plans/enrollments/{s.enrollment_id}/sessions/{s.pk}/skip/",
+    make=_intervals,
+    snapshot=_session_row,
+)
+access.owned(
+    "plans: move a session",
+    "post",
+    url=lambda s: f"/api/v1/plans/enrollments/{s.enrollment_id}/sessions/{s.pk}/reschedule/",
+    make=_intervals,
+    snapshot=_session_row,
+    body=lambda: {
+        "date": (plan_selectors.local_today("UTC") + timedelta(days=1)).isoformat(),
+    },
+)

@@ -10,6 +10,8 @@ from tests.accounts.factories import UserFactory
 PUBLIC_OR_UNOWNED = {
     "api/v1/meta/",  # server capabilities, no personal data
     "api/v1/analytics/events/",  # write-only: the caller's own events
+    "api/v1/plans/",  # the public catalog of plan templates
+    "api/v1/plans/<slug:slug>/",  # one public plan template
 }
 
 

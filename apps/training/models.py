@@ -180,3 +180,6 @@ class Route(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+from apps.training.plans.models import PlanAdaptation, PlanEnrollment, PlanSession  # noqa: E402, F401

@@ -214,3 +214,6 @@ def _import_routes(owner, data, files: ArchiveFiles) -> int:
         existing.add(name)
         count += 1
     return count
+
+
+from apps.training.plans import personal_data as _plans  # noqa: E402, F401 - registers its part

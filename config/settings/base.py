@@ -90,7 +90,9 @@ MIDDLEWARE = [
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # Subpackages of an app keep their templates beside them (APP_DIRS finds only the
+        # app's own templates/ folder).
+        "DIRS": [BASE_DIR / "templates", BASE_DIR / "apps" / "training" / "plans" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -201,7 +203,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.data_export_purge_expired",
         "schedule": 3600.0,
     },
+    # Hourly: a plan week ends at midnight in each athlete's own time zone.
+    "training-plans-adapt-due": {"task": "training.plans_adapt_due", "schedule": 3600.0},
 }
+# Which adapter adjusts plan weeks (apps.training.plans.adaptation); "rules" is built in.
+TRAINING_PLAN_ADAPTER = env("TRAINING_PLAN_ADAPTER", default="rules")
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

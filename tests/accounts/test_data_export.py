@@ -59,12 +59,13 @@ def test_the_archive_holds_every_part_and_the_original_files(athlete, token_clie
         "files/accounts/avatar.jpg",
         "manifest.json",
         "training.json",  # every app with personal data adds its part
+        "training_plans.json",
     ]
     manifest = json.loads(archive.read("manifest.json"))
     assert (manifest["format"], manifest["version"], manifest["parts"]) == (
         "stride-export",
         1,
-        ["accounts", "training"],
+        ["accounts", "training", "training_plans"],
     )
     data = json.loads(archive.read("accounts.json"))
     assert data["user"]["email"] == athlete.email

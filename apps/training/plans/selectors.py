@@ -1,0 +1,140 @@
+"""Reads on plans: an athlete's enrollments, schedule, compliance and what an adapter needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from apps.training.models import Activity, BestEffort
+from apps.training.plans import catalog
+from apps.training.plans.models import PlanAdaptation, PlanEnrollment, PlanSession
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local_today(tz_name: str) -> date:
+    """Today's date where the athlete lives."""
+    return timezone.now().astimezone(zone(tz_name)).date()
+
+
+def local_day_bounds(day: date, tz_name: str) -> tuple[datetime, datetime]:
+    """The instants a local day starts and ends (23 or 25 hours on a clock change)."""
+    tz = zone(tz_name)
+    start = datetime.combine(day, time.min, tzinfo=tz)
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
+    return start, end
+
+
+def enrollment_list(*, owner) -> QuerySet[PlanEnrollment]:
+    return PlanEnrollment.objects.filter(owner=owner).order_by("-created", "-id")
+
+
+def enrollment_get(*, owner, enrollment_id: int) -> PlanEnrollment | None:
+    """The owner's enrollment; another user's is simply not found."""
+    return PlanEnrollment.objects.filter(owner=owner, pk=enrollment_id).first()
+
+
+def enrollment_active(*, owner, plan_slug: str) -> PlanEnrollment | None:
+    return PlanEnrollment.objects.filter(
+        owner=owner, plan_slug=plan_slug, status=PlanEnrollment.Status.ACTIVE
+    ).first()
+
+
+def enrollment_by_calendar_token(*, token: str) -> PlanEnrollment | None:
+    if not token:
+        return None
+    return (
+        PlanEnrollment.objects.filter(calendar_token=token)
+        .exclude(status=PlanEnrollment.Status.ABANDONED)
+        .select_related("owner")
+        .first()
+    )
+
+
+def session_list(
+    *, enrollment: PlanEnrollment, start: date | None = None, end: date | None = None
+) -> QuerySet[PlanSession]:
+    qs = PlanSession.objects.filter(enrollment=enrollment)
+    if start is not None:
+        qs = qs.filter(date__gte=start)
+    if end is not None:
+        qs = qs.filter(date__lte=end)
+    return qs.order_by("date", "index")
+
+
+def session_get(*, enrollment: PlanEnrollment, session_id: int) -> PlanSession | None:
+    return PlanSession.objects.filter(enrollment=enrollment, pk=session_id).first()
+
+
+def week_bounds(*, enrollment: PlanEnrollment, week: int) -> tuple[date, date]:
+    first = enrollment.start_date + timedelta(days=7 * week)
+    return first, first + timedelta(days=6)
+
+
+def current_week(*, enrollment: PlanEnrollment) -> int:
+    """The plan week of today (0-based), within the plan's weeks."""
+    plan = catalog.plan_get(enrollment.plan_slug)
+    days = (local_today(enrollment.timezone) - enrollment.start_date).days
+    last = plan.weeks - 1 if plan else 0
+    return min(max(days // 7, 0), last)
+
+
+@dataclass(frozen=True)
+class Compliance:
+    done: int
+    due: int
+
+    @property
+    def percent(self) -> int | None:
+        """Done out of due so far, in per cent; None before the first session is due."""
+        return round(100 * self.done / self.due) if self.due else None
+
+
+def compliance(*, enrollment: PlanEnrollment) -> Compliance:
+    """Sessions done out of those due so far: every session before today, and today's once
+    done (a session later today is not missed yet). Skipped sessions count as not done."""
+    today = local_today(enrollment.timezone)
+    Status = PlanSession.Status
+    counts = PlanSession.objects.filter(enrollment=enrollment).aggregate(
+        done=Count("pk", filter=Q(status=Status.DONE, date__lte=today)),
+        due=Count("pk", filter=Q(date__lt=today) | Q(date=today, status=Status.DONE)),
+    )
+    return Compliance(done=counts["done"], due=counts["due"])
+
+
+def adaptation_list(*, enrollment: PlanEnrollment) -> QuerySet[PlanAdaptation]:
+    return PlanAdaptation.objects.filter(enrollment=enrollment).order_by("-week")
+
+
+def enrollments_to_adapt() -> QuerySet[PlanEnrollment]:
+    return PlanEnrollment.objects.filter(status=PlanEnrollment.Status.ACTIVE).order_by("pk")
+
+
+def training_load_between(*, owner_id: int, start: datetime, end: datetime) -> float:
+    """Training load of every activity the owner started in [start, end)."""
+    total = Activity.objects.filter(
+        owner_id=owner_id, start_time__gte=start, start_time__lt=end
+    ).aggregate(load=Sum("training_load"))["load"]
+    return float(total or 0.0)
+
+
+def activities_on_day(*, owner_id: int, day: date, tz_name: str) -> QuerySet[Activity]:
+    start, end = local_day_bounds(day, tz_name)
+    return Activity.objects.filter(
+        owner_id=owner_id, start_time__gte=start, start_time__lt=end
+    ).order_by("start_time", "pk")
+
+
+def threshold_pace_s(*, owner) -> int | None:
+    """The owner's 10 km pace (s per km) from their fastest 10 km effort, if they have one."""
+    best = BestEffort.objects.filter(owner=owner, distance="10k").order_by("elapsed_s").first()
+    return round(best.elapsed_s / 10) if best else None
