@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from apps.training.models import Activity, BestEffort, Route
+from apps.training.plans.models import PlanEnrollment, PlanSession
 
 
 class BestEffortInline(admin.TabularInline):
@@ -64,4 +65,44 @@ class RouteAdmin(admin.ModelAdmin):
     readonly_fields = ("owner", "distance_m", "elevation_gain_m")
 
     def has_add_permission(self, request):
+        return False
+
+
+class PlanSessionInline(admin.TabularInline):
+    model = PlanSession
+    extra = 0
+    can_delete = False
+    fields = ("date", "week", "kind", "status", "activity")
+    readonly_fields = fields
+    ordering = ("date",)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PlanEnrollment)
+class PlanEnrollmentAdmin(admin.ModelAdmin):
+    """Support: whose plan, which state, which sessions; the calendar token is never shown."""
+
+    list_display = ("owner", "plan_slug", "status", "start_date", "volume_factor", "created")
+    list_filter = ("plan_slug", "status")
+    search_fields = ("=owner__email",)
+    list_select_related = ("owner",)
+    fields = (
+        "owner",
+        "plan_slug",
+        "status",
+        "start_date",
+        "race_date",
+        "timezone",
+        "volume_factor",
+        "ended_at",
+    )
+    readonly_fields = fields
+    inlines = [PlanSessionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

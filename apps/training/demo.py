@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from apps.accounts import selectors as accounts_selectors
 from apps.accounts import services as accounts_services
 from apps.core import demo
+from apps.core.exceptions import StrideError
 from apps.core.geo import EARTH_RADIUS_M
 from apps.training import services
 from apps.training.models import Activity
@@ -155,4 +156,24 @@ def seed_activities() -> list[str]:
                 services.record_activity(owner=user, activity=activity)
                 count += 1
         lines.append(f"{user.email}: {count} activities over the last year")
+    return lines
+
+
+@demo.register(order=45)
+def seed_plan_enrollments() -> list[str]:
+    """Anna trains for a 10 km race, Maya follows the yoga series: their schedules show today."""
+    from apps.training.plans import services as plan_services
+
+    lines = []
+    for email, slug in (("anna@stride.local", "10k"), ("maya@stride.local", "yoga-30-days")):
+        user = get_user_model().objects.filter(email=email).first()
+        if user is None:
+            continue
+        try:
+            enrolled = plan_services.plan_enroll(owner=user, plan_slug=slug)
+        except StrideError as exc:  # e.g. a template renamed: the rest of the seed goes on
+            lines.append(f"{email}: could not enroll in {slug}: {exc}")
+            continue
+        state = "enrolled" if enrolled.created else "already enrolled"
+        lines.append(f"{email}: {state} in the {slug} plan")
     return lines

@@ -1,6 +1,7 @@
 """The training pages: typing in an activity in one's own units and time zone, the activity page
 as owner and as someone else, and the dashboard, in every language."""
 
+import io
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -173,3 +174,20 @@ def test_staff_find_activities_in_the_admin():
     assert "runner@example.com" in listing.content.decode()
     activity = Activity.objects.get()
     assert admin_client.get(f"/admin/training/activity/{activity.pk}/change/").status_code == 200
+
+
+def test_the_demo_seed_gives_a_year_of_training_and_plans():
+    from django.core.management import call_command
+
+    from apps.training.plans.models import PlanEnrollment
+
+    call_command("seed_demo", stdout=io.StringIO())
+    anna = Activity.objects.filter(owner__email="anna@stride.local")
+
+    assert anna.filter(sport="run").count() > 100
+    assert anna.filter(sport="yoga", distance_m__isnull=True).exists()
+    assert anna.exclude(summary_polyline="").exists()
+    assert PlanEnrollment.objects.filter(owner__email="anna@stride.local", plan_slug="10k").exists()
+    before = Activity.objects.count()
+    call_command("seed_demo", stdout=io.StringIO())  # again: nothing new
+    assert Activity.objects.count() == before
