@@ -1,6 +1,11 @@
 """What plans hold about a person: their enrollments, schedules and adaptations."""
 
-from apps.core.personal_data import ExportPart, eraser, exporter
+from datetime import date
+
+from django.db import transaction
+
+from apps.core.exceptions import StrideError
+from apps.core.personal_data import ExportPart, eraser, exporter, importer
 from apps.training.plans.models import PlanEnrollment
 
 
@@ -58,3 +63,29 @@ def export_plans(user_id: int) -> ExportPart:
 def erase_plans(user_id: int) -> None:
     # Before activities go: sessions point at them.
     PlanEnrollment.objects.filter(owner_id=user_id).delete()
+
+
+@importer("training_plans")
+def import_plans(user_id: int, data, files) -> dict:
+    """An active plan aimed at a race still ahead is enrolled again for that race day (dated in
+    this Stride's time zone of the person); finished or stopped plans, and plans without a race
+    day, are history: they stay in the archive, not in the schedule."""
+    from django.contrib.auth import get_user_model
+
+    from apps.training.plans import services
+
+    owner = get_user_model().objects.get(pk=user_id)
+    summary = {"enrolled": 0, "history_only": 0}
+    for entry in data if isinstance(data, list) else []:
+        try:
+            race_day = date.fromisoformat(entry["race_date"]) if entry.get("race_date") else None
+            if entry.get("status") != "active" or race_day is None:
+                summary["history_only"] += 1
+                continue
+            with transaction.atomic():
+                services.plan_enroll(owner=owner, plan_slug=str(entry["plan"]), race_date=race_day)
+        except (KeyError, TypeError, ValueError, StrideError):
+            summary["history_only"] += 1
+            continue
+        summary["enrolled"] += 1
+    return summary

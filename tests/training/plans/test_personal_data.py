@@ -38,3 +38,24 @@ def test_erasure_removes_the_owners_plans_and_can_run_twice():
 
     assert not PlanEnrollment.objects.filter(owner=owner).exists()
     assert PlanSession.objects.filter(enrollment__owner=other).count() == 32
+
+
+def test_an_active_race_plan_is_enrolled_again_on_import_and_history_is_not():
+    from datetime import timedelta
+
+    from apps.core.personal_data import importers
+    from apps.training.plans.selectors import local_today
+
+    old, new = UserFactory(), UserFactory()
+    race = local_today("UTC") + timedelta(weeks=10)
+    services.plan_enroll(owner=old, plan_slug="10k", race_date=race)
+    services.plan_enroll(owner=old, plan_slug="yoga-30-days")
+    data = exporters()["training_plans"](old.pk).data
+
+    summary = importers()["training_plans"](new.pk, data, None)
+    again = importers()["training_plans"](new.pk, data, None)
+
+    assert summary == {"enrolled": 1, "history_only": 1}
+    assert again == {"enrolled": 1, "history_only": 1}  # the same enrollment, not a second
+    enrollment = PlanEnrollment.objects.get(owner=new)
+    assert (enrollment.plan_slug, enrollment.race_date) == ("10k", race)
