@@ -82,3 +82,23 @@ def bars(values: Sequence[float], *, width=600, height=140, pad=6, gap=4) -> lis
             }
         )
     return out
+
+
+def smoothed_speed(
+    time: Sequence[float | None], distance: Sequence[float | None], window: int = 5
+) -> list[float | None]:
+    """Speed between neighbouring samples, averaged over `window` samples (a watch's pace
+    jitters second to second); None where time or distance is missing or stands still."""
+    raw: list[float | None] = [None]
+    for i in range(1, len(time)):
+        t0, t1, d0, d1 = time[i - 1], time[i], distance[i - 1], distance[i]
+        if None in (t0, t1, d0, d1) or t1 <= t0:
+            raw.append(None)
+        else:
+            raw.append((d1 - d0) / (t1 - t0))
+    out: list[float | None] = []
+    half = window // 2
+    for i in range(len(raw)):
+        near = [v for v in raw[max(0, i - half) : i + half + 1] if v is not None]
+        out.append(sum(near) / len(near) if near else None)
+    return out

@@ -73,7 +73,10 @@ def activity_detail(request, activity_id: int):
     )
     data = presenters.activity_detail(activity, rules, units=units)
     streams = selectors.activity_streams(
-        activity=activity, rules=rules, keys={"distance", "altitude", "heart_rate"}, resolution=400
+        activity=activity,
+        rules=rules,
+        keys={"distance", "altitude", "heart_rate", "time"},
+        resolution=400,
     )
     distance = streams.get("distance") or []
     chart = {}
@@ -81,6 +84,10 @@ def activity_detail(request, activity_id: int):
         for name in ("altitude", "heart_rate"):
             if streams.get(name):
                 chart[name] = charts.line_path(distance, streams[name])
+        if streams.get("time") and not rules.hide_pace:
+            chart["speed"] = charts.line_path(
+                distance, charts.smoothed_speed(streams["time"], distance)
+            )
     return render(
         request,
         "training/activity_detail.html",

@@ -101,6 +101,7 @@ def test_the_owner_sees_and_edits_others_only_see():
     assert "Delete this activity" in mine and "Delete this activity" not in theirs
     assert "&lt;b&gt;Hi&lt;/b&gt;" in theirs and "<b>Hi</b>" not in theirs
     assert '<svg class="map"' in theirs and "Splits" in theirs
+    assert 'class="speed"' in mine and 'class="heart-rate"' in mine
     assert _client(other).post(url + "delete/").status_code == 404
     assert (
         _client(other)
