@@ -6,6 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.core import views as core_views
+from apps.notifications import views as notification_views
 
 # Swagger UI ships an inline <style>; only its page relaxes the style policy.
 docs_view = csp_update({"style-src": ["'unsafe-inline'"]})(
@@ -15,6 +16,7 @@ docs_view = csp_update({"style-src": ["'unsafe-inline'"]})(
 api_v1 = [
     path("", include("apps.core.api.urls")),
     path("", include("apps.accounts.api.urls")),
+    path("", include("apps.notifications.api.urls")),
 ]
 
 urlpatterns = [
@@ -27,6 +29,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("accounts/", include("apps.accounts.urls")),
+    path("notifications/", include("apps.notifications.urls")),
+    path("webhooks/telegram/", notification_views.telegram_webhook, name="telegram-webhook"),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include(api_v1)),

@@ -20,7 +20,11 @@ class _Server:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
                 server.requests.append(
-                    {"path": self.path, "headers": dict(self.headers), "body": raw}
+                    {
+                        "path": self.path,
+                        "headers": {k.lower(): v for k, v in self.headers.items()},
+                        "body": raw,
+                    }
                 )
                 status, body = server.replies.popleft() if server.replies else server.default()
                 data = body if isinstance(body, bytes) else json.dumps(body).encode()
