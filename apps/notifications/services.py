@@ -53,7 +53,7 @@ Status = Delivery.Status
 OPEN = (*Delivery.SENDABLE, Status.HELD)
 TELEGRAM_TOKEN_TTL = timedelta(minutes=15)
 LOST_TASK_AFTER = timedelta(minutes=15)
-RETRY_DELAYS = (10, 60, 300, 900, 1800, 3600)
+RETRY_DELAYS = (5, 30, 120, 600, 1800, 3600)  # seconds before attempt 2, 3, ...
 
 
 # --- notify ---------------------------------------------------------------------------------
