@@ -271,45 +271,66 @@ def _enqueue_batches(delivery_ids: list[int], size: int = 100) -> None:
 
 
 # --- delivery -------------------------------------------------------------------------------
+def _claimable(now):
+    return Delivery.objects.filter(status__in=Delivery.SENDABLE).exclude(
+        status=Status.DEFERRED, not_before__gt=now
+    )
+
+
+def _attempt(delivery: Delivery, *, connection, unread_count: int, allowed: bool) -> str:
+    """Send a claimed delivery once; record the outcome. TransientFailure propagates."""
+    if not allowed:
+        return _finish(delivery, Status.SKIPPED, "turned off before sending")
+    try:
+        senders.SENDERS[delivery.channel](
+            delivery, connection=connection, unread_count=unread_count
+        )
+    except NothingToSend as exc:
+        return _finish(delivery, Status.SKIPPED, exc.reason)
+    except PermanentFailure as exc:
+        if exc.disable:
+            channel_disable(user=delivery.user, channel=delivery.channel, reason=exc.reason)
+        return _finish(delivery, Status.FAILED, exc.reason)
+    return Status.SENT
+
+
+def _mark_retrying(delivery: Delivery, exc: TransientFailure, now) -> None:
+    delay = exc.retry_after or RETRY_DELAYS[min(delivery.attempts, len(RETRY_DELAYS)) - 1]
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Status.RETRYING, error=exc.reason, not_before=now + timedelta(seconds=delay)
+    )
+    exc.retry_after = delay
+
+
 def delivery_send(*, delivery_id: int, connection=None, final_attempt: bool = False) -> str:
-    """Send one delivery at most once. Returns its status afterwards. A transient failure marks
-    the row for retry and re-raises TransientFailure for the task to retry."""
+    """Send one delivery at most once and return its status afterwards. The row is claimed
+    with a conditional UPDATE first: a retried or redelivered task finds it taken and stops.
+    A transient failure marks the row for retry and re-raises for the task to retry."""
     now = timezone.now()
     claimed = (
-        Delivery.objects.filter(pk=delivery_id, status__in=Delivery.SENDABLE)
-        .exclude(status=Status.DEFERRED, not_before__gt=now)
+        _claimable(now)
+        .filter(pk=delivery_id)
         .update(status=Status.SENDING, attempts=F("attempts") + 1)
     )
     if not claimed:
         # Sent, failed or claimed by another run already, or not due yet: nothing to do.
         return Delivery.objects.filter(pk=delivery_id).values_list("status", flat=True).first()
     delivery = Delivery.objects.select_related("notification", "user").get(pk=delivery_id)
-    user = delivery.user
-    if not _still_allowed(delivery):
-        return _finish(delivery, Status.SKIPPED, "turned off before sending")
+    unread = 0
+    if delivery.channel == Channel.IN_APP:
+        unread = selectors.notification_unread_count(user=delivery.user)
     try:
-        extra = {}
-        if delivery.channel == Channel.IN_APP:
-            extra["unread_count"] = selectors.notification_unread_count(user=user)
-        senders.SENDERS[delivery.channel](delivery, connection=connection, **extra)
-    except NothingToSend as exc:
-        return _finish(delivery, Status.SKIPPED, exc.reason)
-    except PermanentFailure as exc:
-        if exc.disable:
-            channel_disable(user=user, channel=delivery.channel, reason=exc.reason)
-        return _finish(delivery, Status.FAILED, exc.reason)
+        status = _attempt(
+            delivery, connection=connection, unread_count=unread, allowed=_still_allowed(delivery)
+        )
     except TransientFailure as exc:
         if final_attempt:
             return _finish(delivery, Status.FAILED, exc.reason)
-        delay = exc.retry_after or RETRY_DELAYS[min(delivery.attempts, len(RETRY_DELAYS)) - 1]
-        Delivery.objects.filter(pk=delivery.pk).update(
-            status=Status.RETRYING,
-            error=exc.reason,
-            not_before=now + timedelta(seconds=delay),
-        )
-        exc.retry_after = delay
+        _mark_retrying(delivery, exc, now)
         raise
-    return _finish(delivery, Status.SENT, "")
+    if status == Status.SENT:
+        _finish(delivery, Status.SENT, "")
+    return status
 
 
 def _still_allowed(delivery: Delivery) -> bool:
@@ -318,16 +339,12 @@ def _still_allowed(delivery: Delivery) -> bool:
         return False
     chosen = (
         Preference.objects.filter(
-            user_id=delivery.user_id,
-            kind=delivery.notification.kind,
-            channel=delivery.channel,
+            user_id=delivery.user_id, kind=delivery.notification.kind, channel=delivery.channel
         )
         .values_list("enabled", flat=True)
         .first()
     )
-    if chosen is not None:
-        return chosen
-    return True
+    return True if chosen is None else chosen
 
 
 def _finish(delivery: Delivery, status: str, error: str) -> str:
@@ -340,23 +357,77 @@ def _finish(delivery: Delivery, status: str, error: str) -> str:
 
 
 def delivery_send_many(*, delivery_ids: list[int]) -> dict[str, int]:
-    """Send a batch over one e-mail connection; a transient failure gets its own retry task."""
+    """Send a batch: claimed together, facts read together, e-mail over one connection, the
+    sent rows marked together, so the queries per delivery stay flat. A transient failure
+    gets its own retrying task."""
     from django.core.mail import get_connection
+    from django.db.models import Count
 
     from apps.notifications.tasks import delivery_send_task
 
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            _claimable(now)
+            .select_for_update(skip_locked=True)
+            .filter(pk__in=delivery_ids)
+            .values_list("pk", flat=True)
+        )
+        Delivery.objects.filter(pk__in=ids).update(
+            status=Status.SENDING, attempts=F("attempts") + 1
+        )
+    deliveries = list(
+        Delivery.objects.filter(pk__in=ids).select_related("notification", "user").order_by("pk")
+    )
+    user_ids = {d.user_id for d in deliveries}
+    disabled = set(
+        ChannelState.objects.filter(user_id__in=user_ids).values_list("user_id", "channel")
+    )
+    chosen = {
+        (u, k, c): e
+        for u, k, c, e in Preference.objects.filter(
+            user_id__in=user_ids, kind__in={d.notification.kind for d in deliveries}
+        ).values_list("user_id", "kind", "channel", "enabled")
+    }
+    in_app_users = {d.user_id for d in deliveries if d.channel == Channel.IN_APP}
+    unread = (
+        dict(
+            Notification.objects.filter(
+                user_id__in=in_app_users, visible=True, read_at__isnull=True
+            )
+            .values("user_id")
+            .annotate(n=Count("id"))
+            .values_list("user_id", "n")
+        )
+        if in_app_users
+        else {}
+    )
     outcome: dict[str, int] = {}
+    sent: list[int] = []
     with get_connection() as connection:
-        for delivery_id in delivery_ids:
+        for d in deliveries:
+            allowed = (d.user_id, d.channel) not in disabled and chosen.get(
+                (d.user_id, d.notification.kind, d.channel), True
+            )
             try:
-                status = delivery_send(delivery_id=delivery_id, connection=connection)
+                status = _attempt(
+                    d,
+                    connection=connection,
+                    unread_count=unread.get(d.user_id, 0),
+                    allowed=allowed,
+                )
             except TransientFailure as exc:
                 status = Status.RETRYING
+                _mark_retrying(d, exc, now)
                 delivery_send_task.apply_async(
-                    kwargs={"delivery_id": delivery_id},
-                    countdown=bounded_countdown(exc.retry_after or 60),
+                    kwargs={"delivery_id": d.pk}, countdown=bounded_countdown(exc.retry_after)
                 )
+            if status == Status.SENT:
+                sent.append(d.pk)
             outcome[status] = outcome.get(status, 0) + 1
+    Delivery.objects.filter(pk__in=sent, status=Status.SENDING).update(
+        status=Status.SENT, sent_at=timezone.now(), error=""
+    )
     return outcome
 
 
