@@ -69,7 +69,7 @@ def audience(monkeypatch):
                 email=f"bench{i}@example.com",
                 display_name=f"Runner {i}",
                 language=LANGUAGES[i % 3],
-                password="!",  # unusable
+                password="!",  # noqa: S106 - an unusable password
             )
             for i in range(N_USERS)
         ],
