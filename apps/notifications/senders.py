@@ -47,14 +47,15 @@ def in_app_payload(notification, user, *, unread_count: int) -> dict:
     }
 
 
-def send_in_app(delivery, *, unread_count: int, **_) -> None:
+def send_in_app(delivery, *, unread_count: int, pushes: list | None = None, **_) -> None:
+    """Push to the person's open sockets; a batch collects `pushes` to send them together."""
     notification = delivery.notification
     event = "notification.created" if delivery.round == 1 else "notification.updated"
-    realtime.push_to_user(
-        delivery.user_id,
-        event,
-        in_app_payload(notification, delivery.user, unread_count=unread_count),
-    )
+    payload = in_app_payload(notification, delivery.user, unread_count=unread_count)
+    if pushes is not None:
+        pushes.append((delivery.user_id, event, payload))
+    else:
+        realtime.push_to_user(delivery.user_id, event, payload)
 
 
 # --- e-mail -------------------------------------------------------------------------------

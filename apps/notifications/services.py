@@ -277,13 +277,15 @@ def _claimable(now):
     )
 
 
-def _attempt(delivery: Delivery, *, connection, unread_count: int, allowed: bool) -> str:
+def _attempt(
+    delivery: Delivery, *, connection, unread_count: int, allowed: bool, pushes=None
+) -> str:
     """Send a claimed delivery once; record the outcome. TransientFailure propagates."""
     if not allowed:
         return _finish(delivery, Status.SKIPPED, "turned off before sending")
     try:
         senders.SENDERS[delivery.channel](
-            delivery, connection=connection, unread_count=unread_count
+            delivery, connection=connection, unread_count=unread_count, pushes=pushes
         )
     except NothingToSend as exc:
         return _finish(delivery, Status.SKIPPED, exc.reason)
@@ -404,6 +406,7 @@ def delivery_send_many(*, delivery_ids: list[int]) -> dict[str, int]:
     )
     outcome: dict[str, int] = {}
     sent: list[int] = []
+    pushes: list = []
     with get_connection() as connection:
         for d in deliveries:
             allowed = (d.user_id, d.channel) not in disabled and chosen.get(
@@ -415,6 +418,7 @@ def delivery_send_many(*, delivery_ids: list[int]) -> dict[str, int]:
                     connection=connection,
                     unread_count=unread.get(d.user_id, 0),
                     allowed=allowed,
+                    pushes=pushes,
                 )
             except TransientFailure as exc:
                 status = Status.RETRYING
@@ -428,6 +432,9 @@ def delivery_send_many(*, delivery_ids: list[int]) -> dict[str, int]:
     Delivery.objects.filter(pk__in=sent, status=Status.SENDING).update(
         status=Status.SENT, sent_at=timezone.now(), error=""
     )
+    from apps.notifications import realtime
+
+    realtime.push_many(pushes)
     return outcome
 
 

@@ -79,3 +79,30 @@ async def test_a_notification_and_its_collapse_arrive_live_in_the_readers_langua
     assert await stranger.receive_nothing(timeout=0.3)
     await socket.disconnect()
     await stranger.disconnect()
+
+
+@sync_to_async
+def _announce(user):
+    from apps.notifications import hooks
+
+    previous = hooks._marketing_consent
+    hooks._marketing_consent = lambda ids: set(ids)
+    try:
+        return services.notify_many(
+            user_ids=[user.pk], kind="announcement", context={"title": "Лето", "body": "!"}
+        )
+    finally:
+        hooks._marketing_consent = previous
+
+
+async def test_a_fan_out_reaches_open_sockets_too():
+    recipient, token, _stranger_token = await _people()
+    socket = _socket(token)
+    assert (await socket.connect())[0]
+
+    assert await _announce(recipient) == 1
+
+    frame = await socket.receive_json_from(timeout=5)
+    assert frame["type"] == "notification.created"
+    assert (frame["data"]["text"], frame["data"]["unread_count"]) == ("Лето", 1)
+    await socket.disconnect()
