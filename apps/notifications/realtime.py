@@ -1,6 +1,12 @@
 """Group names and event payloads of the in-app notification stream (`/ws/notifications/`).
 
-Protocol (server → client, JSON text frames): `{"type": "<entity>.<verb>", "data": {...}}`.
+Protocol (server → client, JSON text frames): `{"type": "<entity>.<verb>", "data": {...}}`:
+
+- `notification.created` / `notification.updated` (a burst collapsed into it):
+  `{"id", "kind", "text" (plain text in the reader's language: insert as text, never as HTML),
+  "actor_count", "created" (ISO 8601), "read": false, "unread_count"}`;
+- `notifications.read`: `{"unread_count"}` after notifications were marked read elsewhere.
+
 Client → server: `{"type": "ping"}` answered by `{"type": "pong"}`. Close codes: 4401 when the
 connection is not signed in; 4400 for a frame that is not valid JSON of a known type.
 """

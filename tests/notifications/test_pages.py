@@ -89,3 +89,16 @@ def test_reading_does_not_leak_across_users(client, recipient, actor, other_user
     )
     notification.refresh_from_db()
     assert notification.read_at is None
+
+
+def test_demo_notifications_are_seeded_once():
+    from django.core.management import call_command
+
+    from apps.notifications.models import Notification
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    rows = list(Notification.objects.values_list("user__email", "kind", "actor_count"))
+    assert len(rows) == 3  # the three demo members, not the admin
+    assert {(kind, count) for _email, kind, count in rows} == {("kudos", 3)}
