@@ -3,6 +3,7 @@
 import hmac
 import json
 import logging
+from datetime import time
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from apps.notifications import kinds, rendering, selectors, services
+from apps.notifications import hooks, kinds, rendering, selectors, services
 from apps.notifications.exceptions import InvalidUnsubscribeToken
 from apps.notifications.models import DeliverySettings
 
@@ -61,9 +62,14 @@ def preferences_page(request):
                 services.preference_set(
                     user=user, kind=row["kind"], channel=row["channel"], enabled=wanted
                 )
+        changes = {}
         digest = request.POST.get("digest", DeliverySettings.Digest.OFF)
         if digest in DeliverySettings.Digest.values:
-            services.delivery_settings_update(user=user, digest=digest)
+            changes["digest"] = digest
+        start, end = _time(request.POST.get("quiet_start")), _time(request.POST.get("quiet_end"))
+        if (start is None) == (end is None):  # both or neither
+            changes.update(quiet_start=start, quiet_end=end)
+        services.delivery_settings_update(user=user, **changes)
         for channel in request.POST.getlist("enable_channel"):
             if channel in kinds.Channel.values:
                 services.channel_enable(user=user, channel=channel)
@@ -80,12 +86,20 @@ def preferences_page(request):
             "kinds": list(by_kind.values()),
             "channels": kinds.Channel.choices,
             "settings_row": selectors.delivery_settings_for(user=user),
+            "time_zone": str(hooks.time_zone(user)),
             "digest_choices": DeliverySettings.Digest.choices,
             "disabled": selectors.channel_states(user=user),
             "telegram_link": selectors.telegram_link_for(user=user),
             "vapid_public_key": settings.WEBPUSH_VAPID_PUBLIC_KEY,
         },
     )
+
+
+def _time(value: str | None):
+    try:
+        return time.fromisoformat(value or "")
+    except ValueError:
+        return None
 
 
 @csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" without a session

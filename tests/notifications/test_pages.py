@@ -55,6 +55,8 @@ def test_the_preferences_page_saves_the_matrix_and_the_digest(client, recipient)
         "data_export_ready:in_app": "on",
         "data_export_ready:email": "on",
         "digest": "weekly",
+        "quiet_start": "22:30",
+        "quiet_end": "06:45",
     }
     response = client.post("/notifications/preferences/", checked)
 
@@ -62,7 +64,13 @@ def test_the_preferences_page_saves_the_matrix_and_the_digest(client, recipient)
     assert sorted(
         Preference.objects.filter(user=recipient).values_list("kind", "channel", "enabled")
     ) == [("kudos", "email", False), ("kudos", "telegram", False)]
-    assert DeliverySettings.objects.get(user=recipient).digest == "weekly"
+    row = DeliverySettings.objects.get(user=recipient)
+    assert (row.digest, str(row.quiet_start), str(row.quiet_end)) == (
+        "weekly",
+        "22:30:00",
+        "06:45:00",
+    )
+    assert 'value="22:30"' in client.get("/notifications/preferences/").content.decode()
 
 
 def test_the_unsubscribe_confirmation_page(client, recipient):
