@@ -68,3 +68,35 @@ def test_queries_do_not_grow_with_the_audience(
     assert Notification.objects.count() == 33
     assert len(mail.outbox) == 33
     assert len(many) == len(few)
+
+
+def test_notify_costs_a_fixed_number_of_queries(django_assert_num_queries):
+    from tests.notifications.conftest import kudos
+
+    reader, fan = UserFactory(), UserFactory(display_name="Fan")
+    # Seven queries: the recipient (user, profile and links in one), preferences, disabled
+    # channels, settings, the collapse lookup, one INSERT for the notification, one for its
+    # deliveries; plus two savepoints (four statements).
+    with django_assert_num_queries(11):
+        kudos(reader, fan)
+    # A collapse: the same reads, then the locked lookup, UPDATE, re-read, its deliveries'
+    # rounds and open channels; no new delivery (the pending ones will carry the new count).
+    with django_assert_num_queries(11):
+        kudos(reader, fan)
+    assert Delivery.objects.count() == 2  # in-app and e-mail, one each
+
+
+def test_turning_the_digest_off_sends_what_was_held(django_capture_on_commit_callbacks):
+    from tests.notifications.conftest import kudos
+
+    reader, fan = UserFactory(), UserFactory(display_name="Fan")
+    services.delivery_settings_update(user=reader, digest="daily")
+    with django_capture_on_commit_callbacks(execute=True):
+        kudos(reader, fan)
+    assert mail.outbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delivery_settings_update(user=reader, digest="off")
+
+    assert len(mail.outbox) == 1
+    assert Delivery.objects.get(channel="email").status == "sent"
