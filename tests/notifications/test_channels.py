@@ -181,3 +181,56 @@ def test_transactional_mail_skips_the_digest(recipient, django_capture_on_commit
         services.notify(recipient, "data_export_ready", {})
 
     assert len(mail.outbox) == 1
+
+
+# --- e-mail failures and providers -----------------------------------------------------------
+def test_a_refused_address_turns_email_off_with_the_reason(
+    recipient, actor, settings, token_client, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.notifications.mail_backends.RefusingBackend"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = kudos(recipient, actor)
+
+    delivery = Delivery.objects.get(notification=notification, channel="email")
+    assert (delivery.status, delivery.error) == ("failed", "the mail server refused the address")
+    body = token_client(recipient).get("/api/v1/notifications/preferences/").json()
+    assert body["disabled_channels"] == [
+        {"channel": "email", "disabled_reason": "the mail server refused the address"}
+    ]
+
+
+def test_through_django_anymail_a_provider_error_is_retried_and_sent_once(
+    recipient, actor, settings, django_capture_on_commit_callbacks
+):
+    from tests.notifications.mail_backends import FlakyProviderBackend
+
+    settings.EMAIL_BACKEND = "tests.notifications.mail_backends.FlakyProviderBackend"
+    FlakyProviderBackend.failures_left = 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = kudos(recipient, actor)
+
+    delivery = Delivery.objects.get(notification=notification, channel="email")
+    assert (delivery.status, delivery.attempts) == ("sent", 2)
+    (message,) = mail.outbox
+    assert message.anymail_test_params["subject"] == "Neue Kudos für „Morning run“"
+    assert "List-Unsubscribe" in message.anymail_test_params["extra_headers"]
+    assert "html_body" in message.anymail_test_params
+
+
+def test_telegram_rate_limits_are_waited_out(
+    recipient, actor, bot_api, django_capture_on_commit_callbacks
+):
+    from tests.notifications.conftest import link_telegram
+
+    link_telegram(recipient, chat_id=12)
+    services.preference_set(user=recipient, kind="kudos", channel="email", enabled=False)
+    bot_api.fail_next(429, "Too Many Requests: retry after 3", parameters={"retry_after": 3})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = kudos(recipient, actor)
+
+    delivery = Delivery.objects.get(notification=notification, channel="telegram")
+    assert (delivery.status, delivery.attempts) == ("sent", 2)
+    assert not services.selectors.channel_states(user=recipient)  # not a permanent failure
