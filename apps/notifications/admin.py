@@ -25,7 +25,16 @@ class DeliveryInline(admin.TabularInline):
     model = Delivery
     extra = 0
     can_delete = False
-    fields = ("channel", "round", "status", "attempts", "error", "not_before", "sent_at")
+    fields = (
+        "channel",
+        "round",
+        "status",
+        "attempts",
+        "error",
+        "not_before",
+        "claimed_at",
+        "sent_at",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

@@ -93,6 +93,7 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.CharField(_("error"), max_length=300, blank=True)
     not_before = models.DateTimeField(_("not before"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
@@ -116,6 +117,9 @@ class Delivery(models.Model):
                 name="notif_delivery_held",
             ),
             models.Index(fields=["user", "-created"], name="notif_delivery_user"),
+            models.Index(
+                fields=["claimed_at"], condition=Q(status="sending"), name="notif_delivery_stuck"
+            ),
         ]
 
     def __str__(self) -> str:

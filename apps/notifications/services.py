@@ -376,7 +376,7 @@ def delivery_send_many(*, delivery_ids: list[int]) -> dict[str, int]:
             .values_list("pk", flat=True)
         )
         Delivery.objects.filter(pk__in=ids).update(
-            status=Status.SENDING, attempts=F("attempts") + 1
+            status=Status.SENDING, attempts=F("attempts") + 1, claimed_at=now
         )
     deliveries = list(
         Delivery.objects.filter(pk__in=ids).select_related("notification", "user").order_by("pk")
@@ -466,6 +466,11 @@ def deliveries_release_due(*, now: datetime | None = None, limit: int = 5000) ->
             status=Status.PENDING, not_before=None
         )
         _enqueue_batches(due)
+    # A worker that died between claiming and finishing may or may not have sent: never guess
+    # twice. Such rows end as failed, visibly, instead of staying "sending" forever.
+    Delivery.objects.filter(status=Status.SENDING, claimed_at__lte=lost).update(
+        status=Status.FAILED, error="interrupted while sending; not retried to avoid a duplicate"
+    )
     return len(due)
 
 

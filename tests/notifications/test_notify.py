@@ -366,3 +366,20 @@ def test_the_context_must_be_json(recipient):
 def test_payload_round_trips_through_json(recipient, actor):
     notification = kudos(recipient, actor)
     assert json.loads(json.dumps(notification.context))["actor_name"] == "Bob <b>Builder</b>"
+
+
+def test_a_delivery_stuck_in_sending_ends_failed_and_is_never_resent(recipient, actor):
+    notification = kudos(recipient, actor)
+    delivery = Delivery.objects.get(notification=notification, channel="email")
+    claimed = timezone.now() - timedelta(minutes=20)
+    Delivery.objects.filter(pk=delivery.pk).update(status="sending", claimed_at=claimed)
+
+    services.deliveries_release_due()
+    delivery_send_task.apply(kwargs={"delivery_id": delivery.pk})
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.error) == (
+        "failed",
+        "interrupted while sending; not retried to avoid a duplicate",
+    )
+    assert mail.outbox == []
