@@ -41,7 +41,7 @@ def live_url():
             port=port,
             log_level="warning",
             lifespan="off",
-            ws="websockets",
+            ws="websockets-sansio",
         )
     )
     thread = threading.Thread(target=server.run, daemon=True)
