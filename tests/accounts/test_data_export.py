@@ -58,12 +58,13 @@ def test_the_archive_holds_every_part_and_the_original_files(athlete, token_clie
         "accounts.json",
         "files/accounts/avatar.jpg",
         "manifest.json",
+        "notifications.json",
     ]
     manifest = json.loads(archive.read("manifest.json"))
     assert (manifest["format"], manifest["version"], manifest["parts"]) == (
         "stride-export",
         1,
-        ["accounts"],
+        ["accounts", "notifications"],
     )
     data = json.loads(archive.read("accounts.json"))
     assert data["user"]["email"] == athlete.email

@@ -110,3 +110,23 @@ def test_demo_notifications_are_seeded_once():
     rows = list(Notification.objects.values_list("user__email", "kind", "actor_count"))
     assert len(rows) == 3  # the three demo members, not the admin
     assert {(kind, count) for _email, kind, count in rows} == {("kudos", 3)}
+
+
+def test_the_data_export_part_holds_what_notifications_keeps(recipient, actor):
+    from apps.core.personal_data import exporters
+    from tests.notifications.conftest import link_telegram
+
+    kudos(recipient, actor)
+    services.preference_set(user=recipient, kind="kudos", channel="email", enabled=False)
+    link = link_telegram(recipient, chat_id=1)
+    link.username = "lena_runs"
+    link.save()
+
+    data = exporters()["notifications"](recipient.pk).data
+
+    assert [(n["kind"], n["context"]["actor_name"]) for n in data["notifications"]] == [
+        ("kudos", "Bob <b>Builder</b>")
+    ]
+    assert data["preferences"] == [{"kind": "kudos", "channel": "email", "enabled": False}]
+    assert data["telegram"]["username"] == "lena_runs"
+    assert data["push_subscriptions"] == [] and data["delivery_settings"] is None
