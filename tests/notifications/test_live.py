@@ -52,9 +52,9 @@ async def test_a_notification_and_its_collapse_arrive_live_in_the_readers_langua
     assert (await socket.connect())[0] and (await stranger.connect())[0]
 
     first = await _kudos(recipient, "Боб")
-    created = await socket.receive_json_from(timeout=5)
+    created = await socket.receive_json_from(timeout=10)
     await _kudos(recipient, "Аня")
-    updated = await socket.receive_json_from(timeout=5)
+    updated = await socket.receive_json_from(timeout=10)
 
     assert created["type"] == "notification.created"
     assert created["data"] | {"created": None} == {
@@ -72,7 +72,7 @@ async def test_a_notification_and_its_collapse_arrive_live_in_the_readers_langua
     assert updated["data"]["unread_count"] == 1
 
     await _mark_all(recipient)
-    assert await socket.receive_json_from(timeout=5) == {
+    assert await socket.receive_json_from(timeout=10) == {
         "type": "notifications.read",
         "data": {"unread_count": 0},
     }
@@ -102,7 +102,7 @@ async def test_a_fan_out_reaches_open_sockets_too():
 
     assert await _announce(recipient) == 1
 
-    frame = await socket.receive_json_from(timeout=5)
+    frame = await socket.receive_json_from(timeout=10)
     assert frame["type"] == "notification.created"
     assert (frame["data"]["text"], frame["data"]["unread_count"]) == ("Лето", 1)
     await socket.disconnect()
