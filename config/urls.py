@@ -6,6 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.core import views as core_views
+from apps.notifications import views as notification_views
 from apps.training import urls as training_urls
 from apps.training import views as training_views
 
@@ -19,6 +20,7 @@ api_v1 = [
     path("", include("apps.accounts.api.urls")),
     path("", include("apps.training.api.urls")),
     path("", include("apps.training.plans.api.urls")),
+    path("", include("apps.notifications.api.urls")),
 ]
 
 urlpatterns = [
@@ -33,6 +35,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("accounts/", include("apps.accounts.urls")),
+    path("notifications/", include("apps.notifications.urls")),
+    path("webhooks/telegram/", notification_views.telegram_webhook, name="telegram-webhook"),
     path("accounts/", include("allauth.urls")),
     path("plans/", include("apps.training.plans.urls")),
     path("_allauth/", include("allauth.headless.urls")),

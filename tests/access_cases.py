@@ -546,3 +546,194 @@ access.owned(
         "date": (plan_selectors.local_today("UTC") + timedelta(days=1)).isoformat(),
     },
 )
+
+
+# --- notifications -----------------------------------------------------------------------------
+def _notification(owner):
+    from apps.notifications import services as notification_services
+
+    return notification_services.notify(
+        owner,
+        "kudos",
+        {"actor_name": "Secret Admirer", "activity_title": "Secret Run"},
+        collapse_key="activity:1",
+    )
+
+
+def _notification_rows(notification):
+    from apps.notifications.models import Notification
+
+    return list(
+        Notification.objects.filter(user_id=notification.user_id).values_list("pk", "read_at")
+    )
+
+
+access.own(
+    "notifications: list",
+    "get",
+    url=lambda n: "/api/v1/notifications/",
+    make=_notification,
+    snapshot=_notification_rows,
+    leaks=lambda owner: ["Secret Admirer", "Secret Run"],
+)
+access.own(
+    "notifications: unread count",
+    "get",
+    url=lambda n: "/api/v1/notifications/unread-count/",
+    make=_notification,
+    snapshot=_notification_rows,
+    leaks=lambda owner: ['"unread_count":1'],
+)
+access.owned(
+    "notification: mark read",
+    "post",
+    url=lambda n: f"/api/v1/notifications/{n.pk}/read/",
+    make=_notification,
+    snapshot=_notification_rows,
+)
+access.own(
+    "notifications: mark all read",
+    "post",
+    url=lambda n: "/api/v1/notifications/read-all/",
+    make=_notification,
+    snapshot=_notification_rows,
+    leaks=lambda owner: [],
+)
+
+
+def _preference_owner(owner):
+    from apps.notifications import services as notification_services
+
+    notification_services.preference_set(user=owner, kind="kudos", channel="email", enabled=False)
+    notification_services.channel_disable(user=owner, channel="telegram", reason="Secret reason")
+    return owner
+
+
+def _preference_rows(owner):
+    from apps.notifications.models import ChannelState, Preference
+
+    return (
+        list(Preference.objects.filter(user=owner).values_list("kind", "channel", "enabled")),
+        list(ChannelState.objects.filter(user=owner).values_list("channel", "disabled_reason")),
+    )
+
+
+access.own(
+    "notification preferences: read",
+    "get",
+    url=lambda owner: "/api/v1/notifications/preferences/",
+    make=_preference_owner,
+    snapshot=_preference_rows,
+    leaks=lambda owner: ["Secret reason"],
+)
+access.own(
+    "notification preferences: update",
+    "patch",
+    url=lambda owner: "/api/v1/notifications/preferences/",
+    make=_preference_owner,
+    snapshot=_preference_rows,
+    leaks=lambda owner: ["Secret reason"],
+    body={
+        "preferences": [{"kind": "kudos", "channel": "email", "enabled": True}],
+        "enable_channels": ["telegram"],
+    },
+)
+
+
+def _push_subscription(owner):
+    from apps.notifications import services as notification_services
+
+    subscription, _created = notification_services.push_subscription_save(
+        user=owner,
+        endpoint=f"https://push.example/secret-endpoint-{owner.pk}",
+        p256dh="BPublicKey",
+        auth="authsecret",
+    )
+    return subscription
+
+
+def _push_rows(subscription):
+    from apps.notifications.models import PushSubscription
+
+    return list(
+        PushSubscription.objects.filter(user_id=subscription.user_id).values_list(
+            "pk", "endpoint", "p256dh"
+        )
+    )
+
+
+access.own(
+    "push subscriptions: list",
+    "get",
+    url=lambda s: "/api/v1/notifications/push-subscriptions/",
+    make=_push_subscription,
+    snapshot=_push_rows,
+    leaks=lambda owner: ["secret-endpoint"],
+)
+access.own(
+    "push subscriptions: create",
+    "post",
+    url=lambda s: "/api/v1/notifications/push-subscriptions/",
+    make=_push_subscription,
+    snapshot=_push_rows,
+    leaks=lambda owner: ["secret-endpoint"],
+    body=lambda: {
+        "endpoint": f"https://push.example/new-{__import__('uuid').uuid4().hex}",
+        "keys": {"p256dh": "BOther", "auth": "other"},
+    },
+    owner_status=201,
+)
+access.owned(
+    "push subscription: delete",
+    "delete",
+    url=lambda s: f"/api/v1/notifications/push-subscriptions/{s.pk}/",
+    make=_push_subscription,
+    snapshot=_push_rows,
+    owner_status=204,
+)
+
+
+def _telegram_owner(owner):
+    from apps.notifications.models import TelegramLink
+
+    TelegramLink.objects.update_or_create(
+        user=owner, defaults={"chat_id": 900000 + owner.pk, "username": "secret_handle"}
+    )
+    return owner
+
+
+def _telegram_rows(owner):
+    from apps.notifications.models import TelegramLink, TelegramLinkToken
+
+    return (
+        list(TelegramLink.objects.filter(user=owner).values_list("chat_id", "username")),
+        TelegramLinkToken.objects.filter(user=owner).count(),
+    )
+
+
+access.own(
+    "telegram: status",
+    "get",
+    url=lambda owner: "/api/v1/notifications/telegram/",
+    make=_telegram_owner,
+    snapshot=_telegram_rows,
+    leaks=lambda owner: ["secret_handle"],
+)
+access.own(
+    "telegram: unlink",
+    "delete",
+    url=lambda owner: "/api/v1/notifications/telegram/",
+    make=_telegram_owner,
+    snapshot=_telegram_rows,
+    leaks=lambda owner: [],
+    owner_status=204,
+)
+access.own(
+    "telegram: link",
+    "post",
+    url=lambda owner: "/api/v1/notifications/telegram/link/",
+    make=_telegram_owner,
+    snapshot=_telegram_rows,
+    leaks=lambda owner: ["secret_handle"],
+    owner_status=409,  # no bot configured in the default test settings
+)

@@ -333,17 +333,11 @@ def data_export_mark_downloaded(*, export: DataExport) -> None:
 
 
 def _send_export_ready(export: DataExport) -> None:
-    user = export.user
-    link = settings.SITE_URL.rstrip("/") + reverse(
-        "accounts-export-download", args=[data_export_download_token(export=export)]
-    )
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        subject = _("Your Stride data is ready")
-        body = _(
-            "Your data export is ready. Download it within 7 days (you will be asked to sign "
-            "in):\n\n%(link)s\n\nIf you did not ask for this, change your password."
-        ) % {"link": link}
-    send_mail(subject, body, None, [user.email])
+    """Tell the owner where to download (in-app and by e-mail, in their language)."""
+    from apps.notifications.services import notify
+
+    url = reverse("accounts-export-download", args=[data_export_download_token(export=export)])
+    notify(export.user, "data_export_ready", {"url": url})
 
 
 def data_export_purge_expired() -> int:

@@ -7,6 +7,7 @@ with them it runs on PostgreSQL, Redis and a real broker. The same code runs in 
 
 from datetime import timedelta
 
+from celery.schedules import crontab
 from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
@@ -102,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "apps.core.context_processors.site",
+                "apps.notifications.context_processors.unread",
             ],
         },
     },
@@ -205,6 +207,21 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Hourly: a plan week ends at midnight in each athlete's own time zone.
     "training-plans-adapt-due": {"task": "training.plans_adapt_due", "schedule": 3600.0},
+    # Deliveries whose quiet hours ended, retries that came due, tasks that were lost.
+    "notifications-release-due": {
+        "task": "notifications.deliveries_release_due",
+        "schedule": 60.0,
+    },
+    "notifications-digest-daily": {
+        "task": "notifications.digests_send",
+        "schedule": crontab(hour=7, minute=0),
+        "kwargs": {"period": "daily"},
+    },
+    "notifications-digest-weekly": {
+        "task": "notifications.digests_send",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+        "kwargs": {"period": "weekly"},
+    },
 }
 # Which adapter adjusts plan weeks (apps.training.plans.adaptation); "rules" is built in.
 TRAINING_PLAN_ADAPTER = env("TRAINING_PLAN_ADAPTER", default="rules")
@@ -309,6 +326,22 @@ if env("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Stride <noreply@stride.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# django-anymail: set EMAIL_BACKEND to e.g. anymail.backends.postmark.EmailBackend and give the
+# provider's settings as JSON in ANYMAIL, e.g. {"POSTMARK_SERVER_TOKEN": "…"}.
+ANYMAIL = env.json("ANYMAIL", default={})
+
+# --- Notifications ------------------------------------------------------------------------
+# Web push (VAPID, RFC 8292): without both keys web push is off. Generate a pair with
+# `python manage.py notifications_vapid_keys`.
+WEBPUSH_VAPID_PUBLIC_KEY = env("WEBPUSH_VAPID_PUBLIC_KEY", default="")
+WEBPUSH_VAPID_PRIVATE_KEY = env("WEBPUSH_VAPID_PRIVATE_KEY", default="")
+WEBPUSH_VAPID_SUBJECT = env("WEBPUSH_VAPID_SUBJECT", default="mailto:admin@stride.local")
+# Telegram bot: without a token Telegram is off. The webhook secret is the value Telegram sends
+# in X-Telegram-Bot-Api-Secret-Token (setWebhook secret_token).
+TELEGRAM_BOT_TOKEN = env("TELEGRAM_BOT_TOKEN", default="")
+TELEGRAM_BOT_USERNAME = env("TELEGRAM_BOT_USERNAME", default="")
+TELEGRAM_WEBHOOK_SECRET = env("TELEGRAM_WEBHOOK_SECRET", default="")
+TELEGRAM_API_BASE = env("TELEGRAM_API_BASE", default="https://api.telegram.org")
 
 # --- REST API -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -356,7 +389,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"VisibilityEnum": "apps.accounts.models.Visibility"},
+    "ENUM_NAME_OVERRIDES": {
+        "VisibilityEnum": "apps.accounts.models.Visibility",
+        "NotificationChannelEnum": "apps.notifications.kinds.Channel",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "apps.core.api.schema.add_error_responses",
@@ -424,6 +460,8 @@ LOGGING = {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         "django.utils.autoreload": {"level": "WARNING"},
+        # urllib3 logs request paths at DEBUG, and Bot API paths carry the bot token.
+        "urllib3": {"level": "WARNING"},
     },
 }
 

@@ -9,7 +9,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed, t
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["default"] = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
 # Tests run tasks eagerly unless a test asks for the real worker (tests/core/test_real_stack).
-CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 LOG_LEVEL = env("LOG_LEVEL", default="WARNING")
 LOGGING["root"]["level"] = LOG_LEVEL
 LOGGING["handlers"]["console"]["formatter"] = "plain"
