@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("apps.accounts.api.urls")),
     path("", include("apps.training.api.urls")),
     path("", include("apps.training.plans.api.urls")),
+    path("", include("apps.devices.api.urls")),
 ]
 
 urlpatterns = [
@@ -35,6 +36,7 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("plans/", include("apps.training.plans.urls")),
+    path("uploads/", include("apps.devices.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

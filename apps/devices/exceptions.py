@@ -37,6 +37,7 @@ class NoActivityInFile(ImportFailed):
 
 class FileTooLarge(ImportFailed):
     code = "FILE_TOO_LARGE"
+    status = 413
     default_message = _("The file is too large.")
 
 
