@@ -94,6 +94,8 @@ def _walk(data: bytes, prefix: str, depth: int, budget: _Budget) -> Iterator[Ent
                 if inner is not None:
                     yield from _walk(inner, f"{prefix}{info.filename}/", depth + 1, budget)
             elif lower.endswith(WORKOUT_SUFFIXES):
+                if index and info.filename not in index:
+                    continue  # a Strava export: only its activities (not routes/, media/)
                 sport, title = index.get(info.filename, ("", ""))
                 yield Entry(
                     f"{prefix}{info.filename}",

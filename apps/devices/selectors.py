@@ -9,7 +9,11 @@ from apps.devices.models import Upload
 
 def _with_counts(qs: QuerySet[Upload]) -> QuerySet[Upload]:
     S = Upload.Status
-    return qs.select_related("activity", "duplicate_of").annotate(
+    heavy = ("summary_polyline", "splits_metric", "splits_imperial", "laps", "zones", "notes")
+    qs = qs.select_related("activity", "duplicate_of").defer(
+        *(f"{rel}__{name}" for rel in ("activity", "duplicate_of") for name in heavy)
+    )
+    return qs.annotate(
         files_total=Count("children"),
         files_done=Count("children", filter=Q(children__status=S.DONE)),
         files_duplicate=Count("children", filter=Q(children__status=S.DUPLICATE)),

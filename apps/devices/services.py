@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from apps.core.tasks import TRANSIENT_ERRORS
 from apps.devices import archives, parsers, selectors
 from apps.devices.exceptions import (
-    ArchiveRejected,
     EmptyFile,
     FileTooLarge,
     ImplausibleActivity,
@@ -44,12 +43,14 @@ class UploadResult:
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
 
 
-def _enqueue(upload_ids: list[int]) -> None:
-    from apps.devices.tasks import upload_process_task
+def _enqueue(upload_ids: list[int], *, archive: bool = False) -> None:
+    from apps.devices.tasks import archive_expand_task, upload_process_task
+
+    task = archive_expand_task if archive else upload_process_task
 
     def send() -> None:
         for upload_id in upload_ids:
-            upload_process_task.delay(upload_id=upload_id)
+            task.delay(upload_id=upload_id)
 
     transaction.on_commit(send)
 
@@ -87,7 +88,7 @@ def upload_file(*, owner, file) -> Upload:
         )
         upload.file.save(name, file, save=False)
         upload.save()
-        _enqueue([upload.pk])
+        _enqueue([upload.pk], archive=is_archive)
     return upload
 
 
@@ -136,14 +137,16 @@ def _process_file(upload: Upload) -> None:
     if upload.title_hint:
         activity.title = upload.title_hint
     try:
+        # One transaction: a worker that dies here leaves neither an activity nor a finished
+        # job, so the re-queued job does not find "its own" activity as a duplicate.
         with transaction.atomic():
             recorded = training_services.record_activity(owner=upload.owner, activity=activity)
+            if recorded.created:
+                _finish(upload, status=Upload.Status.DONE, activity=recorded.activity)
+            else:
+                _finish(upload, status=Upload.Status.DUPLICATE, duplicate_of=recorded.activity)
     except ActivityInvalid:
         raise ImplausibleActivity() from None
-    if recorded.created:
-        _finish(upload, status=Upload.Status.DONE, activity=recorded.activity)
-    else:
-        _finish(upload, status=Upload.Status.DUPLICATE, duplicate_of=recorded.activity)
 
 
 def _process_archive(upload: Upload) -> None:
@@ -172,7 +175,7 @@ def _process_archive(upload: Upload) -> None:
                     ids.append(child.pk)
             _finish(upload, status=Upload.Status.DONE)
             _enqueue(ids)
-    except ArchiveRejected:
+    except Exception:  # rejected, timed out or crashed: no child row survives, nor its file
         for name in stored:
             upload.file.storage.delete(name)
         raise
@@ -246,6 +249,6 @@ def uploads_requeue_stuck() -> int:
                     status=Upload.Status.QUEUED
                 )
                 if done:
-                    _enqueue([upload.pk])
+                    _enqueue([upload.pk], archive=upload.kind == Upload.Kind.ARCHIVE)
         touched += done
     return touched

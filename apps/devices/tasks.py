@@ -18,6 +18,18 @@ def upload_process_task(*, upload_id: int) -> None:
     services.upload_process(upload_id=upload_id)
 
 
+@shared_task(
+    name="devices.archive_expand",
+    soft_time_limit=settings.UPLOAD_TIME_LIMIT_S * 10,
+    time_limit=settings.UPLOAD_TIME_LIMIT_S * 10 + 30,
+    **TRANSIENT_RETRY,
+)
+def archive_expand_task(*, upload_id: int) -> None:
+    """Unpack one export archive into an upload per workout file (a longer time limit: it
+    stores every file, it parses none)."""
+    services.upload_process(upload_id=upload_id)
+
+
 @shared_task(name="devices.requeue_stuck_uploads")
 def uploads_requeue_stuck_task() -> int:
     """Re-queue (or fail) uploads a dead worker left "processing"."""

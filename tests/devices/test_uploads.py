@@ -223,6 +223,7 @@ def _strava_export() -> bytes:
                 fitfile.activity_fit(start=START + 3 * day, lat=st.lat, lng=st.lng)[:200]
             ),
             "profile.csv": b"name\nme\n",
+            "routes/123.gpx": gpx_run(10),  # a saved route, not an activity: not imported
         }
     )
 
@@ -279,3 +280,28 @@ def test_an_archive_without_workouts_fails_with_a_reason(upload):
 def test_a_damaged_archive_fails(upload):
     archive = upload(zipped({"a.fit": fit_run(10)})[:-30], "export.zip")
     assert (archive.status, archive.reason_code) == (S.FAILED, "ARCHIVE_REJECTED")
+
+
+def test_an_archive_that_fails_halfway_keeps_no_files(upload, monkeypatch):
+    from django.core.files.storage import default_storage
+
+    saved = []
+    real_save = default_storage.save
+
+    def spy(name, content, max_length=None):
+        saved.append(real_save(name, content, max_length=max_length))
+        return saved[-1]
+
+    def entries(data):
+        yield archives.Entry("a.fit", fit_run(60))
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(default_storage, "save", spy)
+    monkeypatch.setattr(archives, "workout_files", entries)
+    archive = upload(zipped({"a.fit": b"x"}), "export.zip")
+
+    assert (archive.status, archive.reason_code) == (S.FAILED, "TIMED_OUT")
+    assert archive.children.count() == 0
+    child_files = [name for name in saved if name != archive.file.name]
+    assert len(child_files) == 1
+    assert not default_storage.exists(child_files[0])
