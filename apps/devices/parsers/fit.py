@@ -72,22 +72,24 @@ def parse(data: bytes) -> NormalizedActivity:
                     if not isinstance(frame, fitdecode.FitDataMessage):
                         continue
                     if frame.name == "record":
-                        when = _value(frame, "timestamp")
+                        # one pass over the fields: has_field/get_value per name cost 1.6x
+                        v = {f.name: f.value for f in frame.fields if f.value is not None}
+                        when = v.get("timestamp")
                         if when is None or not hasattr(when, "tzinfo"):
                             continue
-                        lat = _degrees(_value(frame, "position_lat"))
-                        lng = _degrees(_value(frame, "position_long"))
+                        lat = _degrees(v.get("position_lat"))
+                        lng = _degrees(v.get("position_long"))
                         samples.add(
                             when,
                             lat=lat if lng is not None else None,
                             lng=lng if lat is not None else None,
-                            altitude=_number(_value(frame, "enhanced_altitude", "altitude")),
-                            heart_rate=_number(_value(frame, "heart_rate")),
-                            cadence=_number(_value(frame, "cadence")),
-                            power=_number(_value(frame, "power")),
-                            speed=_number(_value(frame, "enhanced_speed", "speed")),
-                            temperature=_number(_value(frame, "temperature")),
-                            distance=_number(_value(frame, "distance")),
+                            altitude=_number(v.get("enhanced_altitude", v.get("altitude"))),
+                            heart_rate=_number(v.get("heart_rate")),
+                            cadence=_number(v.get("cadence")),
+                            power=_number(v.get("power")),
+                            speed=_number(v.get("enhanced_speed", v.get("speed"))),
+                            temperature=_number(v.get("temperature")),
+                            distance=_number(v.get("distance")),
                         )
                     elif frame.name == "file_id" and not file_id:
                         file_id = {f.name: f.value for f in frame.fields}
