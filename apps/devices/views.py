@@ -42,6 +42,8 @@ def upload_list(request):
         "devices/upload_list.html",
         {
             "uploads": uploads,
+            # while some are waiting, htmx refreshes the list every few seconds
+            "pending": any(u["status"] in ("queued", "processing") for u in uploads),
             "max_bytes": settings.UPLOAD_MAX_BYTES,
             "archive_max_bytes": settings.UPLOAD_ARCHIVE_MAX_BYTES,
         },

@@ -72,5 +72,13 @@ def test_the_page_needs_a_sign_in(client):
     assert "/accounts/login/" in response["Location"]
 
 
-def test_the_navigation_links_to_the_import(signed_in):
+def test_the_navigation_and_the_activities_link_to_the_import(signed_in):
     assert 'href="/uploads/"' in signed_in.get("/dashboard/").content.decode()
+    assert 'href="/uploads/"' in signed_in.get("/activities/").content.decode()
+
+
+def test_the_list_refreshes_itself_only_while_jobs_wait(signed_in, user):
+    signed_in.post("/uploads/", {"files": [SimpleUploadedFile("run.fit", fit_run())]})
+    assert 'hx-trigger="every 3s"' in signed_in.get("/uploads/").content.decode()  # queued
+    Upload.objects.filter(owner=user).update(status=Upload.Status.DONE)
+    assert 'hx-trigger="every 3s"' not in signed_in.get("/uploads/").content.decode()
