@@ -75,9 +75,9 @@ def _strava_index(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo]) -> dic
     return index
 
 
-def _walk(data: bytes, prefix: str, depth: int, budget: _Budget) -> Iterator[Entry]:
+def _walk(data, prefix: str, depth: int, budget: _Budget) -> Iterator[Entry]:
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
+        zf = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
         infos = [i for i in zf.infolist() if not i.is_dir()]
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
         raise ArchiveRejected() from None
@@ -107,9 +107,10 @@ def _walk(data: bytes, prefix: str, depth: int, budget: _Budget) -> Iterator[Ent
         raise ArchiveRejected(_("The archive is damaged.")) from None
 
 
-def workout_files(data: bytes) -> Iterator[Entry]:
-    """The workout files of a Strava or Garmin export (or any zip of FIT/GPX/TCX files), one
-    at a time; raises `ArchiveRejected` (possibly after some) when the bounds are exceeded."""
+def workout_files(data) -> Iterator[Entry]:
+    """The workout files of a Strava or Garmin export (or any zip of FIT/GPX/TCX files), from
+    its bytes or a seekable file (the archive is not read into memory), one at a time; raises
+    `ArchiveRejected` (possibly after some) when the bounds are exceeded."""
     found = False
     for entry in _walk(data, "", 0, _Budget()):
         found = True

@@ -152,9 +152,9 @@ def _process_file(upload: Upload) -> None:
 def _process_archive(upload: Upload) -> None:
     stored: list[str] = []
     try:
-        with transaction.atomic():
+        with transaction.atomic(), upload.file.open("rb") as stored_archive:
             ids = []
-            for entry in archives.workout_files(_read(upload)):
+            for entry in archives.workout_files(stored_archive):
                 child = Upload(
                     owner=upload.owner,
                     parent=upload,
