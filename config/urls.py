@@ -21,6 +21,7 @@ api_v1 = [
     path("", include("apps.training.api.urls")),
     path("", include("apps.training.plans.api.urls")),
     path("", include("apps.notifications.api.urls")),
+    path("", include("apps.devices.api.urls")),
 ]
 
 urlpatterns = [
@@ -39,6 +40,7 @@ urlpatterns = [
     path("webhooks/telegram/", notification_views.telegram_webhook, name="telegram-webhook"),
     path("accounts/", include("allauth.urls")),
     path("plans/", include("apps.training.plans.urls")),
+    path("uploads/", include("apps.devices.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

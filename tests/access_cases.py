@@ -737,3 +737,65 @@ access.own(
     leaks=lambda owner: ["secret_handle"],
     owner_status=409,  # no bot configured in the default test settings
 )
+
+
+# --- devices: file import -----------------------------------------------------------------
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
+
+from apps.devices import services as device_services  # noqa: E402
+from apps.devices.models import Upload  # noqa: E402
+from tests.devices.files import gpx_run  # noqa: E402
+
+
+def _failed_upload(owner):
+    """A finished (failed) upload named so that its name would show if it leaked."""
+    upload = device_services.upload_file(
+        owner=owner, file=SimpleUploadedFile("secret-morning-run.gpx", b"not a workout")
+    )
+    Upload.objects.filter(pk=upload.pk).update(status=Upload.Status.FAILED, reason_code="X")
+    upload.refresh_from_db()
+    return upload
+
+
+def _upload_row(upload):
+    return Upload.objects.filter(pk=upload.pk).values("status", "reason_code", "attempts").get()
+
+
+def _upload_rows(owner):
+    return sorted(Upload.objects.filter(owner=owner).values_list("original_name", "status"))
+
+
+access.own(
+    "uploads: mine",
+    "get",
+    url=lambda owner: "/api/v1/uploads/",
+    make=lambda owner: _failed_upload(owner).owner,
+    snapshot=_upload_rows,
+    leaks=lambda owner: ["secret-morning-run"],
+)
+access.own(
+    "uploads: upload a file",
+    "post",
+    url=lambda owner: "/api/v1/uploads/",
+    make=lambda owner: _failed_upload(owner).owner,
+    snapshot=_upload_rows,
+    leaks=lambda owner: ["secret-morning-run"],
+    body=lambda: {"file": SimpleUploadedFile("run.gpx", gpx_run(60))},
+    format="multipart",
+    owner_status=202,
+)
+access.owned(
+    "uploads: one",
+    "get",
+    url=lambda upload: f"/api/v1/uploads/{upload.pk}/",
+    make=_failed_upload,
+    snapshot=_upload_row,
+)
+access.owned(
+    "uploads: reprocess",
+    "post",
+    url=lambda upload: f"/api/v1/uploads/{upload.pk}/reprocess/",
+    make=_failed_upload,
+    snapshot=_upload_row,
+    owner_status=202,
+)

@@ -61,6 +61,7 @@ LOCAL_APPS = [
     "apps.notifications",
     "apps.accounts",
     "apps.training",
+    "apps.devices",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -222,6 +223,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
         "kwargs": {"period": "weekly"},
     },
+    # Uploads left "processing" by a worker that died are queued again (or failed).
+    "devices-requeue-stuck-uploads": {"task": "devices.requeue_stuck_uploads", "schedule": 300.0},
 }
 # Which adapter adjusts plan weeks (apps.training.plans.adaptation); "rules" is built in.
 TRAINING_PLAN_ADAPTER = env("TRAINING_PLAN_ADAPTER", default="rules")
@@ -272,6 +275,21 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_DELETION_GRACE_DAYS = env.int("ACCOUNT_DELETION_GRACE_DAYS", default=14)
 # Largest data export archive (from another Stride) a person may upload to import.
 DATA_IMPORT_MAX_BYTES = env.int("DATA_IMPORT_MAX_BYTES", default=256 * 1024 * 1024)
+# Workout file import (apps.devices): one uploaded file (FIT/GPX/TCX, gzipped, or an archive),
+# one file once gunzipped, and archives (Strava / Garmin exports): the sum of the unpacked
+# sizes, how many files, and how deep zips nest in zips.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=64 * 1024 * 1024)
+UPLOAD_MAX_UNCOMPRESSED_BYTES = env.int("UPLOAD_MAX_UNCOMPRESSED_BYTES", default=128 * 1024 * 1024)
+UPLOAD_ARCHIVE_MAX_BYTES = env.int("UPLOAD_ARCHIVE_MAX_BYTES", default=256 * 1024 * 1024)
+UPLOAD_ARCHIVE_MAX_UNCOMPRESSED_BYTES = env.int(
+    "UPLOAD_ARCHIVE_MAX_UNCOMPRESSED_BYTES", default=4 * 1024 * 1024 * 1024
+)
+UPLOAD_ARCHIVE_MAX_FILES = env.int("UPLOAD_ARCHIVE_MAX_FILES", default=10_000)
+UPLOAD_ARCHIVE_MAX_DEPTH = 2
+# Seconds one file may take to process (Celery soft limit; the hard limit is 30 s more), and
+# minutes after which an upload still "processing" is taken as stuck.
+UPLOAD_TIME_LIMIT_S = env.int("UPLOAD_TIME_LIMIT_S", default=120)
+UPLOAD_STUCK_MINUTES = env.int("UPLOAD_STUCK_MINUTES", default=15)
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_SERVE_SPECIFICATION = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]

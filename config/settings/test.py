@@ -8,6 +8,13 @@ SECRET_KEY = "test-only-secret-key-not-for-production-0123456789abcdef"  # noqa:
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed, tests only
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["default"] = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
+# A test with a real worker process that reads stored files (tests/devices/test_real_worker)
+# points both processes at one folder.
+if env("TEST_MEDIA_ROOT", default=""):
+    STORAGES["default"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env("TEST_MEDIA_ROOT")},
+    }
 # Tests run tasks eagerly unless a test asks for the real worker (tests/core/test_real_stack).
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 LOG_LEVEL = env("LOG_LEVEL", default="WARNING")

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from apps.devices.api import views
+
+urlpatterns = [
+    path("uploads/", views.UploadListView.as_view(), name="api-uploads"),
+    path("uploads/<int:upload_id>/", views.UploadDetailView.as_view(), name="api-upload"),
+    path(
+        "uploads/<int:upload_id>/reprocess/",
+        views.UploadReprocessView.as_view(),
+        name="api-upload-reprocess",
+    ),
+]
