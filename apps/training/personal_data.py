@@ -39,6 +39,9 @@ FIELDS = (
     "device_name",
     "laps",
 )
+# What an import takes as stated: figures are recomputed from the samples when there are
+# some, the source is checked on its own, and laps are read apart.
+IMPORTED_FIELDS = tuple(f for f in FIELDS if f not in ("training_load", "source", "laps"))
 MAX_STREAM_FILE_BYTES = 64 * 1024 * 1024
 
 
@@ -135,30 +138,7 @@ def import_training(user_id: int, data, files: ArchiveFiles) -> dict:
     for entry in entries if isinstance(entries, list) else []:
         try:
             start = datetime.fromisoformat(entry["start_time"])
-            fields = {
-                f: entry.get(f)
-                for f in (
-                    "sport",
-                    "title",
-                    "notes",
-                    "timezone",
-                    "elapsed_s",
-                    "moving_s",
-                    "distance_m",
-                    "elevation_gain_m",
-                    "elevation_loss_m",
-                    "avg_heart_rate",
-                    "max_heart_rate",
-                    "avg_cadence",
-                    "avg_power",
-                    "calories",
-                    "perceived_effort",
-                    "visibility",
-                    "provider",
-                    "external_id",
-                    "device_name",
-                )
-            }
+            fields = {f: entry.get(f) for f in IMPORTED_FIELDS}
             fields = {k: v for k, v in fields.items() if v is not None}
             for text in ("title", "notes", "timezone", "provider", "external_id", "device_name"):
                 fields[text] = str(fields.get(text, ""))
