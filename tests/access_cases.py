@@ -799,3 +799,44 @@ access.owned(
     snapshot=_upload_row,
     owner_status=202,
 )
+
+
+# --- health batches (apps.devices.health) --------------------------------------------------------
+
+
+def _health_activities(owner):
+    from apps.training.models import Activity
+
+    return list(Activity.objects.filter(owner=owner).values_list("external_id", flat=True))
+
+
+def _with_health_workout(owner):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.devices import health
+
+    start = timezone.now() - timedelta(days=1)
+    health.health_batch_apply(
+        owner=owner,
+        platform="apple_health",
+        workouts=[
+            {"id": "HK-secret", "sport": "yoga", "start": start, "end": start + timedelta(hours=1)}
+        ],
+        deleted=[],
+    )
+    return owner
+
+
+access.own(
+    "health batches: send",
+    "post",
+    url=lambda owner: "/api/v1/health/batches/",
+    make=_with_health_workout,
+    snapshot=_health_activities,
+    # The intruder names the owner's workout: it is not found for them, and nothing of the
+    # owner's activity (its id) comes back.
+    leaks=lambda owner: [f'"activity_id":{_first_activity_id(owner)}'],
+    body={"platform": "apple_health", "deleted": ["HK-secret"]},
+)

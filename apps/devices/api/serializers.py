@@ -49,3 +49,64 @@ class UploadSerializer(serializers.Serializer):
     files = ArchiveFilesSerializer(allow_null=True, help_text=_("For an archive: its files."))
     created = serializers.DateTimeField()
     finished = serializers.DateTimeField(allow_null=True)
+
+
+class HealthRoutePointSerializer(serializers.Serializer):
+    time = serializers.CharField(help_text=_("ISO 8601 instant, or seconds from the start."))
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    lng = serializers.FloatField(min_value=-180, max_value=180)
+    altitude = serializers.FloatField(required=False, allow_null=True)
+
+
+class HealthHeartRateSerializer(serializers.Serializer):
+    time = serializers.CharField(help_text=_("ISO 8601 instant, or seconds from the start."))
+    bpm = serializers.FloatField(min_value=20, max_value=260)
+
+
+class HealthWorkoutSerializer(serializers.Serializer):
+    id = serializers.CharField(
+        max_length=100, help_text=_("The workout's id on the phone (HKWorkout UUID, record id).")
+    )
+    sport = serializers.CharField(
+        max_length=60,
+        help_text=_(
+            "The platform's type name, e.g. running, cycling, traditionalStrengthTraining, "
+            "EXERCISE_TYPE_RUNNING."
+        ),
+    )
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    title = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    distance_m = serializers.FloatField(required=False, allow_null=True, min_value=0)
+    energy_kcal = serializers.FloatField(required=False, allow_null=True, min_value=0)
+    device = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    route = HealthRoutePointSerializer(many=True, required=False)
+    heart_rate = HealthHeartRateSerializer(many=True, required=False)
+
+
+class HealthBatchInputSerializer(serializers.Serializer):
+    platform = serializers.ChoiceField(
+        choices=[("apple_health", "Apple Health"), ("health_connect", "Health Connect")]
+    )
+    workouts = HealthWorkoutSerializer(many=True, required=False, max_length=25)
+    deleted = serializers.ListField(
+        child=serializers.CharField(max_length=100),
+        required=False,
+        max_length=500,
+        help_text=_("Ids of workouts deleted on the phone since the last batch."),
+    )
+
+
+class HealthResultSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    status = serializers.ChoiceField(
+        choices=[(s, s) for s in ("created", "duplicate", "rejected", "deleted", "not_found")]
+    )
+    activity_id = serializers.IntegerField(allow_null=True)
+    reason = serializers.CharField(allow_blank=True)
+
+
+class HealthBatchOutputSerializer(serializers.Serializer):
+    platform = serializers.CharField()
+    workouts = HealthResultSerializer(many=True)
+    deleted = HealthResultSerializer(many=True)

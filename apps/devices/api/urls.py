@@ -3,6 +3,7 @@ from django.urls import path
 from apps.devices.api import views
 
 urlpatterns = [
+    path("health/batches/", views.HealthBatchView.as_view(), name="api-health-batches"),
     path("uploads/", views.UploadListView.as_view(), name="api-uploads"),
     path("uploads/<int:upload_id>/", views.UploadDetailView.as_view(), name="api-upload"),
     path(

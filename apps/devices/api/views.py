@@ -8,8 +8,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
-from apps.devices import presenters, selectors, services
+from apps.devices import health, presenters, selectors, services
 from apps.devices.api.serializers import (
+    HealthBatchInputSerializer,
+    HealthBatchOutputSerializer,
     UploadInputSerializer,
     UploadListQuerySerializer,
     UploadSerializer,
@@ -99,3 +101,33 @@ class UploadReprocessView(APIView):
             UploadSerializer(presenters.upload_summary(_mine(request, upload_id))).data,
             status=status.HTTP_202_ACCEPTED,
         )
+
+
+class HealthBatchView(APIView):
+    """Workouts from Apple Health or Health Connect, sent by Stride's mobile app.
+
+    Send new and changed workouts with their routes and heart-rate samples, and the ids of
+    workouts deleted on the phone. Each workout gets its own result (created, duplicate,
+    rejected with a reason; deleted or not_found), so one bad workout never sinks the batch.
+    At most 25 workouts per batch. Send an `Idempotency-Key`: a retried batch then answers the
+    first result again (without one, a resent workout is still recorded once and answered as
+    a duplicate)."""
+
+    @extend_schema(
+        request=HealthBatchInputSerializer,
+        responses=HealthBatchOutputSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        tags=["uploads"],
+    )
+    @idempotent
+    def post(self, request):
+        serializer = HealthBatchInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        result = health.health_batch_apply(
+            owner=request.user,
+            platform=data["platform"],
+            workouts=data.get("workouts", []),
+            deleted=data.get("deleted", []),
+        )
+        return Response(HealthBatchOutputSerializer(result).data)
