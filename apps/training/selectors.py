@@ -27,9 +27,17 @@ def register_follow_lookup(
     _follows, _followed_ids = follows, followed_ids
 
 
+# Providers whose terms allow showing their data to its owner only (Strava's API agreement):
+# their activities are never shown to anyone else, whatever the visibility says, and stay out
+# of feeds, leaderboards and challenges of others.
+OWNER_ONLY_PROVIDERS = frozenset({"strava"})
+
+
 def can_view(*, viewer, activity: Activity) -> bool:
     if viewer is not None and viewer.is_authenticated and viewer.pk == activity.owner_id:
         return True
+    if activity.provider in OWNER_ONLY_PROVIDERS:
+        return False
     if activity.visibility == Visibility.PUBLIC:
         return True
     if activity.visibility == Visibility.FOLLOWERS and viewer is not None:
@@ -46,11 +54,14 @@ def visible_activities(*, viewer, owner_id: int | None = None) -> QuerySet[Activ
     qs = Activity.objects.all()
     if owner_id is not None:
         qs = qs.filter(owner_id=owner_id)
-    allowed = Q(visibility=Visibility.PUBLIC)
+    shared = ~Q(provider__in=OWNER_ONLY_PROVIDERS)
+    allowed = Q(visibility=Visibility.PUBLIC) & shared
     if viewer is not None and viewer.is_authenticated:
         allowed |= Q(owner_id=viewer.pk)
         if _followed_ids is not None:
-            allowed |= Q(visibility=Visibility.FOLLOWERS, owner_id__in=_followed_ids(viewer.pk))
+            allowed |= (
+                Q(visibility=Visibility.FOLLOWERS, owner_id__in=_followed_ids(viewer.pk)) & shared
+            )
     return qs.filter(allowed).order_by("-start_time", "-id")
 
 

@@ -253,3 +253,19 @@ def test_the_csv_export_holds_every_activity_and_no_formulas(token_client):
     assert lines[0].startswith("id,sport,title,start_time")
     assert len(lines) == 2
     assert "'=HYPERLINK(evil)" in lines[1]
+
+
+def test_strava_activities_are_shown_to_their_owner_only(token_client):
+    owner, other = UserFactory(), UserFactory()
+    activity = services.record_activity(
+        owner=owner,
+        activity=run_activity(
+            meridian_run(seconds=300), visibility="public", provider="strava", external_id="s1"
+        ),
+    ).activity
+
+    assert token_client(owner).get(f"/api/v1/activities/{activity.pk}/").status_code == 200
+    assert token_client(other).get(f"/api/v1/activities/{activity.pk}/").status_code == 404
+    listed = token_client(other).get(f"/api/v1/users/{owner.pk}/activities/").json()
+    assert listed["results"] == []
+    assert selectors.visible_activities(viewer=other).count() == 0
