@@ -803,8 +803,6 @@ access.owned(
 
 
 # --- challenges: challenges, leaderboards, badges --------------------------------------------
-import uuid  # noqa: E402
-from datetime import timedelta  # noqa: E402
 
 from django.utils import timezone as _tz  # noqa: E402
 
