@@ -32,8 +32,6 @@ from apps.notifications import services as notifications
 from apps.training import selectors as training_selectors
 from apps.training.services import MANUAL_BOUNDS
 
-FINISHER_SLUG = "challenge-finisher"
-
 # Groups arrive with apps.groups (beside us in the layers): it registers how to tell whether a
 # person belongs to a group. Until then a group challenge is open to nobody.
 _group_member: Callable[[int, int], bool] | None = None
@@ -191,11 +189,11 @@ def _complete(participation: Participation) -> None:
             return
         participation.completed_at = now
         challenge = participation.challenge
-        badge = challenge.badge or Badge.objects.filter(slug=FINISHER_SLUG).first()
-        if badge is not None:
-            BadgeAward.objects.get_or_create(
-                user_id=participation.user_id, badge=badge, defaults={"awarded_at": now}
-            )
+        BadgeAward.objects.get_or_create(
+            user_id=participation.user_id,
+            badge=challenge.badge or _finisher_badge(challenge),
+            defaults={"awarded_at": now},
+        )
         if challenge.points:
             awarder().award(
                 user_id=participation.user_id,
@@ -211,6 +209,21 @@ def _complete(participation: Participation) -> None:
             {"challenge": title, "challenge_id": challenge.pk},
             collapse_key=f"challenge:{challenge.pk}",
         )
+
+
+def _finisher_badge(challenge: Challenge) -> Badge:
+    """A challenge without a badge of its own gets a finisher badge made for it, so that
+    finishing two challenges gives two badges."""
+    badge, _created = Badge.objects.get_or_create(
+        slug=f"finisher-{challenge.slug}"[:60],
+        defaults={
+            "criterion": "challenge",
+            "title": challenge.title,
+            "description": challenge.description,
+            "image": "challenges/badges/finisher.svg",
+        },
+    )
+    return badge
 
 
 def challenge_rebuild(*, challenge: Challenge) -> int:

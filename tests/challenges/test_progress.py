@@ -75,10 +75,10 @@ def test_completion_gives_one_badge_one_points_award_one_notification(challenge)
     record(user, km=20, minutes=110, day=(2026, 6, 6))
 
     assert sorted(BadgeAward.objects.filter(user=user).values_list("badge__slug", flat=True)) == [
-        "challenge-finisher",  # the challenge's badge
+        "finisher-june-50k",  # the challenge's badge, made for it
         "first-5k",  # the catalog's, from the 20 km runs
     ]
-    assert BadgeAward.objects.filter(user=user, badge__slug="challenge-finisher").count() == 1
+    assert BadgeAward.objects.filter(user=user, badge__criterion="challenge").count() == 1
     assert list(PointsLedger.objects.filter(user=user).values_list("points", "reason")) == [
         (100, f"challenge:{challenge.pk}")
     ]

@@ -52,18 +52,6 @@ CATALOG = [
             "de": "Eine Bestzeit über eine Standarddistanz.",
         },
     ),
-    (
-        "challenge-finisher",
-        "challenge",
-        0,
-        "challenges/badges/finisher.svg",
-        {"en": "Challenge finisher", "ru": "Челлендж пройден", "de": "Challenge geschafft"},
-        {
-            "en": "Finished a challenge.",
-            "ru": "Челлендж выполнен до конца.",
-            "de": "Eine Challenge bis zum Ende geschafft.",
-        },
-    ),
 ]
 
 
