@@ -267,3 +267,56 @@ class LeaderboardSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} hidden={self.hidden}"
+
+
+class Segment(TimeStampedModel):
+    """A stretch of road or trail cut from one of its creator's GPS activities."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="segments"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    sport = models.CharField(_("sport"), max_length=16, choices=Sport.choices)
+    points = models.JSONField(_("points"))  # [[lat, lng], ...], at most MAX_POINTS
+    distance_m = models.FloatField(_("distance (m)"))
+    # The grid cell of the start (apps.challenges.matching.cell): the prefilter's index.
+    start_cell = models.BigIntegerField(_("start cell"))
+    source_activity_id = models.BigIntegerField(_("created from activity"), null=True)
+
+    MAX_POINTS = 500
+
+    class Meta:
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+        indexes = [models.Index(fields=["start_cell", "sport"], name="challenges_segment_cell")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SegmentEffort(models.Model):
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="efforts")
+    activity = models.ForeignKey("training.Activity", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    elapsed_s = models.FloatField(_("time (s)"))
+    start_index = models.PositiveIntegerField()
+    end_index = models.PositiveIntegerField()
+    started_at = models.DateTimeField(_("started at"))
+    # Private activities and passes through the athlete's privacy zones count only for them.
+    hidden = models.BooleanField(_("only for the athlete"), default=False)
+
+    class Meta:
+        verbose_name = _("segment effort")
+        verbose_name_plural = _("segment efforts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["segment", "activity", "start_index"], name="challenges_effort_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["segment", "elapsed_s", "user"], name="challenges_effort_rank"),
+            models.Index(fields=["user", "segment", "elapsed_s"], name="challenges_effort_mine"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.segment_id}: {self.elapsed_s:.0f} s"

@@ -164,3 +164,64 @@ def leaderboard(
 def challenge_leaderboard(*, viewer, challenge, limit: int = 50) -> Board:
     qs = Participation.objects.filter(challenge=challenge, progress__gt=0)
     return _rank_rows(qs, "progress", limit, viewer)
+
+
+def segment_get(*, segment_id: int):
+    from apps.challenges.models import Segment
+
+    return Segment.objects.filter(pk=segment_id).first()
+
+
+def segment_leaderboard(
+    *, viewer, segment, year: int | None = None, scope: str = "all", limit: int = 50
+) -> Board:
+    """Each athlete's best time on the segment (all time or one year; everyone or the people
+    the viewer follows), fastest first, ties by user id; hidden efforts count only for their
+    athlete; the viewer's own rank even outside the top."""
+    from django.db.models import Min
+
+    from apps.challenges.models import SegmentEffort
+
+    qs = SegmentEffort.objects.filter(segment=segment)
+    if viewer is not None and viewer.is_authenticated:
+        qs = qs.filter(Q(hidden=False) | Q(user_id=viewer.pk))
+    else:
+        qs = qs.filter(hidden=False)
+    if year is not None:
+        qs = qs.filter(started_at__year=year)
+    if scope == "following":
+        followed = _followed_ids(viewer.pk)
+        allowed = Q(user_id=viewer.pk)
+        if followed is not None:
+            allowed |= Q(user_id__in=followed)
+        qs = qs.filter(allowed)
+    best = qs.values("user_id").annotate(best=Min("elapsed_s")).order_by("best", "user_id")
+    top = list(best[:limit])
+    users = {u.pk: u for u in _users([r["user_id"] for r in top])}
+    rows = [
+        Row(i + 1, r["user_id"], str(users[r["user_id"]].public_name), r["best"])
+        for i, r in enumerate(top)
+    ]
+    me = None
+    if viewer is not None and viewer.is_authenticated:
+        me = next((row for row in rows if row.user_id == viewer.pk), None)
+        if me is None:
+            mine = qs.filter(user_id=viewer.pk).aggregate(best=Min("elapsed_s"))["best"]
+            if mine is not None:
+                ahead = best.filter(Q(best__lt=mine) | Q(best=mine, user_id__lt=viewer.pk)).count()
+                me = Row(ahead + 1, viewer.pk, str(viewer.public_name), mine)
+    return Board(rows, me, best.count())
+
+
+def _users(ids: list[int]):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(pk__in=ids)
+
+
+def segment_personal_bests(*, user, segment, limit: int = 10):
+    from apps.challenges.models import SegmentEffort
+
+    return SegmentEffort.objects.filter(segment=segment, user=user).order_by(
+        "elapsed_s", "started_at"
+    )[:limit]

@@ -4,6 +4,8 @@ activities, so any event may be replayed or delivered twice without changing the
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -13,8 +15,13 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from apps.accounts import selectors as accounts_selectors
-from apps.challenges import badges, selectors
-from apps.challenges.exceptions import ChallengeClosed, ChallengeNotEligible
+from apps.challenges import badges, matching, selectors
+from apps.challenges.exceptions import (
+    ChallengeClosed,
+    ChallengeNotEligible,
+    SegmentInPrivacyZone,
+    SegmentInvalid,
+)
 from apps.challenges.models import (
     ActivityContribution,
     Badge,
@@ -26,8 +33,11 @@ from apps.challenges.models import (
     Metric,
     Participation,
     Period,
+    Segment,
+    SegmentEffort,
 )
 from apps.challenges.points import awarder
+from apps.core.geo import haversine_m
 from apps.notifications import services as notifications
 from apps.training import selectors as training_selectors
 from apps.training.services import MANUAL_BOUNDS
@@ -319,6 +329,8 @@ def activity_changed(*, owner_id: int, activity_id: int) -> None:
             ):
                 participation_recompute(participation=participation)
         badges_evaluate(user=user)
+    if activity is not None:  # a deleted activity's efforts went with it (cascade)
+        segment_efforts_recompute(activity=activity)
 
 
 def user_rebuild(*, user) -> None:
@@ -357,3 +369,95 @@ def leaderboard_visibility_set(*, user, hidden: bool) -> LeaderboardSettings:
         user=user, defaults={"hidden": hidden}
     )
     return row
+
+
+# --- Segments -------------------------------------------------------------------------------
+
+MIN_SEGMENT_M = 100.0
+OWNER_RULES = training_selectors.ViewerRules(True, frozenset(), None)
+
+
+def _track(activity) -> dict[str, list]:
+    return training_selectors.activity_streams(
+        activity=activity, rules=OWNER_RULES, keys={"lat", "lng", "time"}
+    )
+
+
+def segment_create(*, owner, activity_id: int, start_index: int, end_index: int, name: str):
+    """Cut a segment from samples start_index..end_index of one of the owner's GPS activities
+    (never through their privacy zones), and match that activity to it."""
+    activity = training_selectors.activity_owned(owner=owner, activity_id=activity_id)
+    if activity is None:
+        raise SegmentInvalid()
+    streams = _track(activity)
+    lat, lng = streams.get("lat") or [], streams.get("lng") or []
+    if not 0 <= start_index < end_index < len(lat):
+        raise SegmentInvalid()
+    points = [
+        [la, ln]
+        for la, ln in zip(
+            lat[start_index : end_index + 1], lng[start_index : end_index + 1], strict=True
+        )
+        if la is not None and ln is not None
+    ]
+    distance = sum(haversine_m(*a, *b) for a, b in itertools.pairwise(points))
+    if len(points) < 2 or distance < MIN_SEGMENT_M:
+        raise SegmentInvalid()
+    hidden = accounts_selectors.track_privacy_filter(user_id=owner.pk, activity_id=activity.pk)
+    if hidden is not None and any(hidden(la, ln) for la, ln in points):
+        raise SegmentInPrivacyZone()
+    step = max(1, math.ceil(len(points) / Segment.MAX_POINTS))
+    kept = points[::step]
+    if kept[-1] != points[-1]:
+        kept.append(points[-1])
+    segment = Segment.objects.create(
+        owner=owner,
+        name=name[:120],
+        sport=activity.sport,
+        points=[[round(la, 6), round(ln, 6)] for la, ln in kept],
+        distance_m=round(distance, 1),
+        start_cell=matching.cell(*kept[0]),
+        source_activity_id=activity.pk,
+    )
+    segment_efforts_recompute(activity=activity)
+    return segment
+
+
+def segment_efforts_recompute(*, activity) -> list[SegmentEffort]:
+    """The activity's efforts from scratch: candidate segments from the grid index (same
+    sport, starting in a cell the track crosses), then the exact match."""
+    with transaction.atomic():
+        SegmentEffort.objects.filter(activity_id=activity.pk).delete()
+        streams = _track(activity)
+        lat, lng, times = streams.get("lat"), streams.get("lng"), streams.get("time")
+        if not lat or not lng or not times:
+            return []
+        cells = matching.track_cells(lat, lng)
+        candidates = Segment.objects.filter(start_cell__in=cells, sport=activity.sport).only(
+            "pk", "points"
+        )
+        track = matching.Track.build(lat, lng, times)
+        in_zone = accounts_selectors.track_privacy_filter(
+            user_id=activity.owner_id, activity_id=activity.pk
+        )
+        private = activity.visibility == "only_me"
+        efforts = []
+        for segment in candidates:
+            for m in matching.match(track, segment.points):
+                passes_zone = in_zone is not None and any(
+                    in_zone(la, ln) for la, ln in segment.points
+                )
+                efforts.append(
+                    SegmentEffort(
+                        segment=segment,
+                        activity_id=activity.pk,
+                        user_id=activity.owner_id,
+                        elapsed_s=round(m.elapsed_s, 1),
+                        start_index=m.start_index,
+                        end_index=m.end_index,
+                        started_at=activity.start_time
+                        + timedelta(seconds=track.time[m.start_index]),
+                        hidden=private or passes_zone,
+                    )
+                )
+        return SegmentEffort.objects.bulk_create(efforts)
