@@ -913,3 +913,51 @@ access.own(
     snapshot=_owner_rows,
     leaks=lambda owner: ["access-secret-badge"],
 )
+
+
+# --- challenges: segments -------------------------------------------------------------------
+from apps.challenges.models import Segment, SegmentEffort  # noqa: E402
+from tests.challenges.paths import path_activity  # noqa: E402
+
+
+def _segment_with_private_effort(owner):
+    """A segment cut from the owner's private run: their effort must not show to others."""
+    from apps.training import services as training_services
+
+    run = training_services.record_activity(
+        owner=owner,
+        activity=path_activity([(0, 0), (0, 1000)], 4.0, visibility="only_me"),
+    ).activity
+    segment = challenge_services.segment_create(
+        owner=owner, activity_id=run.pk, start_index=10, end_index=200, name="Secret hill"
+    )
+    SegmentEffort.objects.filter(segment=segment).update(elapsed_s=777.5)
+    return segment
+
+
+def _segment_efforts(segment):
+    return list(SegmentEffort.objects.filter(segment=segment).values_list("user_id", "elapsed_s"))
+
+
+def _owner_segments(owner):
+    return list(Segment.objects.filter(owner=owner).values_list("name", flat=True))
+
+
+access.own(
+    "segments: one with its leaderboard and my bests",
+    "get",
+    url=lambda segment: f"/api/v1/segments/{segment.pk}/",
+    make=_segment_with_private_effort,
+    snapshot=_segment_efforts,
+    leaks=lambda segment: ["777.5"],
+)
+access.own(
+    "segments: cut one from my activity",
+    "post",
+    url=lambda owner: "/api/v1/segments/",
+    make=lambda owner: _segment_with_private_effort(owner).owner,
+    snapshot=_owner_segments,
+    leaks=lambda owner: [],
+    body=lambda: {"activity_id": 0, "start_index": 0, "end_index": 5, "name": "x"},
+    owner_status=400,
+)

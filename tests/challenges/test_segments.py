@@ -126,3 +126,28 @@ def test_the_prefilter_only_offers_segments_starting_near_the_track():
     cells = matching.track_cells(*zip(*[to_latlng(0, y) for y in range(0, 1001, 10)], strict=True))
     assert near in cells
     assert far not in cells
+
+
+def test_segment_api_creates_and_ranks(token_client):
+    owner = UserFactory()
+    source = _record(owner, L_PATH, 4.0, day=1)
+    client = token_client(owner)
+    response = client.post(
+        "/api/v1/segments/",
+        {"activity_id": source.pk, "start_index": 50, "end_index": 450, "name": "Corner"},
+        format="json",
+    )
+    assert response.status_code == 201
+    segment_id = response.json()["id"]
+    assert response.json()["distance_m"] == pytest.approx(1600, abs=1)
+    body = client.get(f"/api/v1/segments/{segment_id}/").json()
+    assert body["leaderboard"]["rows"] == [
+        {"rank": 1, "user_id": owner.pk, "display_name": owner.public_name, "value": 400.0}
+    ]
+    assert [e["elapsed_s"] for e in body["my_bests"]] == [400.0]
+    bad = client.post(
+        "/api/v1/segments/",
+        {"activity_id": source.pk, "start_index": 400, "end_index": 405, "name": "x"},
+        format="json",
+    )
+    assert (bad.status_code, bad.json()["code"]) == (400, "SEGMENT_INVALID")

@@ -84,3 +84,35 @@ class LeaderboardQuerySerializer(serializers.Serializer):
 
 class LeaderboardSettingsSerializer(serializers.Serializer):
     hidden = serializers.BooleanField()
+
+
+class SegmentInputSerializer(serializers.Serializer):
+    activity_id = serializers.IntegerField()
+    start_index = serializers.IntegerField(min_value=0)
+    end_index = serializers.IntegerField(min_value=1)
+    name = serializers.CharField(max_length=120)
+
+
+class SegmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    sport = serializers.CharField()
+    distance_m = serializers.FloatField()
+    points = serializers.ListField(child=serializers.ListField(child=serializers.FloatField()))
+
+
+class SegmentQuerySerializer(serializers.Serializer):
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    scope = serializers.ChoiceField(choices=["all", "following"], default="all")
+
+
+class EffortSerializer(serializers.Serializer):
+    elapsed_s = serializers.FloatField()
+    started_at = serializers.DateTimeField()
+    activity_id = serializers.IntegerField()
+
+
+class SegmentBoardSerializer(serializers.Serializer):
+    segment = SegmentSerializer()
+    leaderboard = BoardSerializer()
+    my_bests = EffortSerializer(many=True)

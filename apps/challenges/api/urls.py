@@ -31,4 +31,6 @@ urlpatterns = [
         name="api-leaderboard-settings",
     ),
     path("badges/", views.BadgeCabinetView.as_view(), name="api-badges"),
+    path("segments/", views.SegmentCreateView.as_view(), name="api-segments"),
+    path("segments/<int:segment_id>/", views.SegmentDetailView.as_view(), name="api-segment"),
 ]

@@ -14,6 +14,10 @@ from apps.challenges.api.serializers import (
     ChallengeSerializer,
     LeaderboardQuerySerializer,
     LeaderboardSettingsSerializer,
+    SegmentBoardSerializer,
+    SegmentInputSerializer,
+    SegmentQuerySerializer,
+    SegmentSerializer,
 )
 from apps.challenges.models import BadgeAward, Challenge
 from apps.core.api.pagination import CursorPagination
@@ -145,3 +149,44 @@ class BadgeCabinetView(GenericAPIView):
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(BadgeAwardSerializer(page, many=True).data)
+
+
+class SegmentCreateView(APIView):
+    @extend_schema(
+        request=SegmentInputSerializer,
+        responses={201: SegmentSerializer},
+        tags=["segments"],
+        description="Cut a segment from samples start_index..end_index of one of your GPS "
+        "activities. Errors: SEGMENT_INVALID (400), SEGMENT_IN_PRIVACY_ZONE (400).",
+    )
+    def post(self, request):
+        serializer = SegmentInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        segment = services.segment_create(owner=request.user, **serializer.validated_data)
+        return Response(SegmentSerializer(segment).data, status=status.HTTP_201_CREATED)
+
+
+class SegmentDetailView(APIView):
+    @extend_schema(
+        parameters=[SegmentQuerySerializer], responses=SegmentBoardSerializer, tags=["segments"]
+    )
+    def get(self, request, segment_id: int):
+        """A segment, its leaderboard (best time per athlete; all time or a year; everyone or
+        people you follow) with your rank, and your best efforts."""
+        segment = selectors.segment_get(segment_id=segment_id)
+        if segment is None:
+            raise NotFound(_("No such segment."))
+        query = SegmentQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        board = selectors.segment_leaderboard(
+            viewer=request.user,
+            segment=segment,
+            year=query.validated_data.get("year"),
+            scope=query.validated_data["scope"],
+        )
+        bests = selectors.segment_personal_bests(user=request.user, segment=segment)
+        return Response(
+            SegmentBoardSerializer(
+                {"segment": segment, "leaderboard": board, "my_bests": bests}
+            ).data
+        )
