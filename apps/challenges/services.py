@@ -299,8 +299,11 @@ def activity_changed(*, owner_id: int, activity_id: int) -> None:
     user = get_user_model().objects.filter(pk=owner_id).first()
     if user is None:
         return
-    activity = training_selectors.activity_owned(owner=user, activity_id=activity_id)
     with transaction.atomic():
+        # One person's events one at a time (two workers racing would both insert the same
+        # summary row); other people's run in parallel.
+        get_user_model().objects.select_for_update().filter(pk=owner_id).first()
+        activity = training_selectors.activity_owned(owner=user, activity_id=activity_id)
         before = ActivityContribution.objects.filter(activity_id=activity_id).first()
         touched: set[tuple[str, date]] = set()
         if before is not None:
@@ -329,8 +332,8 @@ def activity_changed(*, owner_id: int, activity_id: int) -> None:
             ):
                 participation_recompute(participation=participation)
         badges_evaluate(user=user)
-    if activity is not None:  # a deleted activity's efforts went with it (cascade)
-        segment_efforts_recompute(activity=activity)
+        if activity is not None:  # a deleted activity's efforts went with it (cascade)
+            segment_efforts_recompute(activity=activity)
 
 
 def user_rebuild(*, user) -> None:
