@@ -304,6 +304,9 @@ class SegmentEffort(models.Model):
     started_at = models.DateTimeField(_("started at"))
     # Private activities and passes through the athlete's privacy zones count only for them.
     hidden = models.BooleanField(_("only for the athlete"), default=False)
+    # From the athlete's profile when matched, for the sex and age-group boards.
+    sex = models.CharField(_("sex"), max_length=10, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("segment effort")

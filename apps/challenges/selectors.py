@@ -21,6 +21,15 @@ from apps.training import selectors as training_selectors
 
 METRIC_FIELDS = {"distance": "distance_m", "time": "moving_s", "elevation": "elevation_m"}
 LEADERBOARD_SCOPES = ("global", "country", "following", "challenge")
+# Age groups of segment boards: age this year (birth year based), inclusive bounds.
+AGE_GROUPS = {
+    "under-20": (0, 19),
+    "20-29": (20, 29),
+    "30-39": (30, 39),
+    "40-49": (40, 49),
+    "50-59": (50, 59),
+    "60-plus": (60, 130),
+}
 
 
 def week_start(day: date) -> date:
@@ -173,7 +182,14 @@ def segment_get(*, segment_id: int):
 
 
 def segment_leaderboard(
-    *, viewer, segment, year: int | None = None, scope: str = "all", limit: int = 50
+    *,
+    viewer,
+    segment,
+    year: int | None = None,
+    scope: str = "all",
+    sex: str = "",
+    age_group: str = "",
+    limit: int = 50,
 ) -> Board:
     """Each athlete's best time on the segment (all time or one year; everyone or the people
     the viewer follows), fastest first, ties by user id; hidden efforts count only for their
@@ -189,6 +205,12 @@ def segment_leaderboard(
         qs = qs.filter(hidden=False)
     if year is not None:
         qs = qs.filter(started_at__year=year)
+    if sex:
+        qs = qs.filter(sex=sex)
+    if age_group:
+        youngest, oldest = AGE_GROUPS[age_group]
+        this_year = timezone.localdate().year
+        qs = qs.filter(birth_year__lte=this_year - youngest, birth_year__gte=this_year - oldest)
     if scope == "following":
         followed = _followed_ids(viewer.pk)
         allowed = Q(user_id=viewer.pk)

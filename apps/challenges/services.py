@@ -444,6 +444,7 @@ def segment_efforts_recompute(*, activity) -> list[SegmentEffort]:
             user_id=activity.owner_id, activity_id=activity.pk
         )
         private = activity.visibility == "only_me"
+        profile = accounts_selectors.profile_for(user=activity.owner)
         efforts = []
         for segment in candidates:
             for m in matching.match(track, segment.points):
@@ -461,6 +462,8 @@ def segment_efforts_recompute(*, activity) -> list[SegmentEffort]:
                         started_at=activity.start_time
                         + timedelta(seconds=track.time[m.start_index]),
                         hidden=private or passes_zone,
+                        sex=profile.sex or "",
+                        birth_year=profile.birth_year,
                     )
                 )
         return SegmentEffort.objects.bulk_create(efforts)

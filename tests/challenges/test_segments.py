@@ -1,6 +1,8 @@
 """Segments: a run along a known segment gets an effort with the right time; the other way or
 cutting a corner gets none; edits and deletions recompute; privacy respected."""
 
+from datetime import UTC, datetime
+
 import pytest
 
 from apps.accounts import services as accounts_services
@@ -151,3 +153,24 @@ def test_segment_api_creates_and_ranks(token_client):
         format="json",
     )
     assert (bad.status_code, bad.json()["code"]) == (400, "SEGMENT_INVALID")
+
+
+def test_sex_and_age_group_boards():
+    from apps.accounts.models import Profile
+
+    owner = UserFactory()
+    segment = _segment_on_l(owner)
+    woman, man = UserFactory(), UserFactory()
+    Profile.objects.create(user=woman, sex="female", birth_year=datetime.now(UTC).year - 34)
+    Profile.objects.create(user=man, sex="male", birth_year=datetime.now(UTC).year - 52)
+    _record(woman, L_PATH, 5.0)
+    _record(man, L_PATH, 4.5)
+
+    def ids(**options):
+        board = selectors.segment_leaderboard(viewer=owner, segment=segment, **options)
+        return [r.user_id for r in board.rows]
+
+    assert ids(sex="female") == [woman.pk]
+    assert ids(age_group="50-59") == [man.pk]
+    assert ids(sex="male", age_group="30-39") == []
+    assert ids() == [woman.pk, man.pk, owner.pk]

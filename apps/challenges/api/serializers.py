@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from apps.challenges.models import Metric, Period
-from apps.challenges.selectors import LEADERBOARD_SCOPES, METRIC_FIELDS
+from apps.challenges.selectors import AGE_GROUPS, LEADERBOARD_SCOPES, METRIC_FIELDS
 from apps.training.models import Sport
 
 
@@ -104,6 +104,8 @@ class SegmentSerializer(serializers.Serializer):
 class SegmentQuerySerializer(serializers.Serializer):
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
     scope = serializers.ChoiceField(choices=["all", "following"], default="all")
+    sex = serializers.ChoiceField(choices=["female", "male"], required=False)
+    age_group = serializers.ChoiceField(choices=list(AGE_GROUPS), required=False)
 
 
 class EffortSerializer(serializers.Serializer):

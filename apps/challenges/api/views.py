@@ -183,6 +183,8 @@ class SegmentDetailView(APIView):
             segment=segment,
             year=query.validated_data.get("year"),
             scope=query.validated_data["scope"],
+            sex=query.validated_data.get("sex", ""),
+            age_group=query.validated_data.get("age_group", ""),
         )
         bests = selectors.segment_personal_bests(user=request.user, segment=segment)
         return Response(
