@@ -42,3 +42,19 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
                 f"{name.removeprefix('progress ')}: {median * 1000:.1f} ms (median), "
                 f"{queries} queries"
             )
+
+    if "segments" in medians:
+        median, candidates, efforts = medians["segments"]
+        terminalreporter.write_sep("-", "segments: a 2 h run against 10,000 segments")
+        terminalreporter.write_line(
+            f"{median * 1000:.0f} ms per activity (median); the grid index offered "
+            f"{candidates} of 10,000 segments; {efforts} efforts"
+        )
+    if {"lb_summary", "lb_aggregate", "lb_update"} <= medians.keys():
+        s, a, u = medians["lb_summary"], medians["lb_aggregate"], medians["lb_update"]
+        terminalreporter.write_sep("-", "leaderboard: 100,000 people, top 50 + my rank")
+        terminalreporter.write_line(
+            f"summary read {s * 1000:.1f} ms, aggregation read {a * 1000:.1f} ms "
+            f"({a / s:.1f}x); update per recorded activity {u * 1000:.1f} ms "
+            f"(one aggregation read costs {a / u:.0f} updates)"
+        )

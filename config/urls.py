@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from apps.challenges import urls as challenge_urls
 from apps.core import views as core_views
 from apps.notifications import views as notification_views
 from apps.training import urls as training_urls
@@ -22,6 +23,7 @@ api_v1 = [
     path("", include("apps.training.plans.api.urls")),
     path("", include("apps.notifications.api.urls")),
     path("", include("apps.devices.api.urls")),
+    path("", include("apps.challenges.api.urls")),
 ]
 
 urlpatterns = [
@@ -41,6 +43,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("plans/", include("apps.training.plans.urls")),
     path("uploads/", include("apps.devices.urls")),
+    path("challenges/", include("apps.challenges.urls")),
+    path("leaderboards/", include(challenge_urls.leaderboard_urlpatterns)),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

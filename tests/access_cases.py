@@ -454,6 +454,7 @@ access.owned(
 
 # --- Training plans (apps.training.plans) -----------------------------------------------------
 
+import uuid  # noqa: E402
 from datetime import timedelta  # noqa: E402
 
 from apps.training.plans import selectors as plan_selectors  # noqa: E402
@@ -839,4 +840,165 @@ access.own(
     # owner's activity (its id) comes back.
     leaks=lambda owner: [f'"activity_id":{_first_activity_id(owner)}'],
     body={"platform": "apple_health", "deleted": ["HK-secret"]},
+)
+
+
+# --- challenges: challenges, leaderboards, badges --------------------------------------------
+
+from django.utils import timezone as _tz  # noqa: E402
+
+from apps.challenges import services as challenge_services  # noqa: E402
+from apps.challenges.models import (  # noqa: E402
+    BadgeAward,
+    Challenge,
+    LeaderboardSettings,
+    Participation,
+)
+
+
+def _joined_challenge(owner):
+    """A running challenge the owner joined, with progress that would show if it leaked."""
+    today = _tz.localdate()
+    challenge = Challenge.objects.create(
+        slug=f"access-{uuid.uuid4().hex[:12]}",
+        title={"en": "Access challenge"},
+        metric="distance",
+        target=10_000,
+        start_date=today - timedelta(days=3),
+        end_date=today + timedelta(days=3),
+    )
+    challenge_services.challenge_join(challenge=challenge, user=owner)
+    Participation.objects.filter(challenge=challenge, user=owner).update(progress=4321.5)
+    return challenge
+
+
+def _participation(challenge):
+    """The owner's participation (the first: made with the challenge)."""
+    rows = Participation.objects.filter(challenge=challenge).order_by("pk")
+    return list(rows.values_list("user_id", "progress")[:1])
+
+
+def _owner_rows(owner):
+    return (
+        list(Participation.objects.filter(user=owner).values_list("challenge_id", "progress")),
+        list(BadgeAward.objects.filter(user=owner).values_list("badge_id", flat=True)),
+        list(LeaderboardSettings.objects.filter(user=owner).values_list("hidden", flat=True)),
+    )
+
+
+def _with_badge(owner):
+    from apps.challenges.models import Badge
+
+    badge, _ = Badge.objects.get_or_create(
+        slug="access-secret-badge", defaults={"criterion": "challenge", "title": {"en": "Secret"}}
+    )
+    BadgeAward.objects.get_or_create(user=owner, badge=badge, defaults={"awarded_at": _tz.now()})
+    return owner
+
+
+for _name, _method, _url, _status in (
+    ("challenges: one with my progress", "get", "/api/v1/challenges/{}/", 200),
+    ("challenges: join", "post", "/api/v1/challenges/{}/join/", 200),
+    ("challenges: leave", "post", "/api/v1/challenges/{}/leave/", 204),
+    ("challenges: leaderboard", "get", "/api/v1/challenges/{}/leaderboard/", 200),
+):
+    access.own(
+        _name,
+        _method,
+        url=lambda challenge, _u=_url: _u.format(challenge.pk),
+        make=_joined_challenge,
+        snapshot=_participation,
+        # The challenge itself is public; the owner's progress is what must not show (ranks
+        # are public unless the owner opted out, so the leaderboard case shows it by design).
+        leaks=lambda challenge, _n=_name: [] if "leaderboard" in _n else ["4321.5"],
+        owner_status=_status,
+    )
+access.own(
+    "challenges: list with my progress",
+    "get",
+    url=lambda owner: "/api/v1/challenges/",
+    make=lambda owner: _joined_challenge(owner) and owner,
+    snapshot=_owner_rows,
+    leaks=lambda owner: ["4321.5"],
+)
+access.own(
+    "leaderboards: a board and my rank",
+    "get",
+    url=lambda owner: "/api/v1/leaderboards/?sport=run&period=week",
+    make=lambda owner: owner,
+    snapshot=_owner_rows,
+    leaks=lambda owner: [],
+)
+access.own(
+    "leaderboards: my setting",
+    "get",
+    url=lambda owner: "/api/v1/leaderboards/settings/",
+    make=lambda owner: challenge_services.leaderboard_visibility_set(user=owner, hidden=True).user,
+    snapshot=_owner_rows,
+    leaks=lambda owner: ['"hidden":true'],
+)
+access.own(
+    "leaderboards: change my setting",
+    "put",
+    url=lambda owner: "/api/v1/leaderboards/settings/",
+    make=lambda owner: owner,
+    snapshot=_owner_rows,
+    leaks=lambda owner: [],
+    body={"hidden": True},
+)
+access.own(
+    "badges: my cabinet",
+    "get",
+    url=lambda owner: "/api/v1/badges/",
+    make=_with_badge,
+    snapshot=_owner_rows,
+    leaks=lambda owner: ["access-secret-badge"],
+)
+
+
+# --- challenges: segments -------------------------------------------------------------------
+from apps.challenges.models import Segment, SegmentEffort  # noqa: E402
+from tests.challenges.paths import path_activity  # noqa: E402
+
+
+def _segment_with_private_effort(owner):
+    """A segment cut from the owner's private run: their effort must not show to others."""
+    from apps.training import services as training_services
+
+    run = training_services.record_activity(
+        owner=owner,
+        activity=path_activity([(0, 0), (0, 1000)], 4.0, visibility="only_me"),
+    ).activity
+    segment = challenge_services.segment_create(
+        owner=owner, activity_id=run.pk, start_index=10, end_index=200, name="Secret hill"
+    )
+    SegmentEffort.objects.filter(segment=segment).update(elapsed_s=777.5)
+    return segment
+
+
+def _segment_efforts(segment):
+    return list(SegmentEffort.objects.filter(segment=segment).values_list("user_id", "elapsed_s"))
+
+
+def _owner_segments(owner):
+    return list(Segment.objects.filter(owner=owner).values_list("name", flat=True))
+
+
+access.own(
+    "segments: one with its leaderboard and my bests",
+    "get",
+    url=lambda segment: f"/api/v1/segments/{segment.pk}/",
+    make=_segment_with_private_effort,
+    snapshot=_segment_efforts,
+    leaks=lambda segment: ["777.5"],
+)
+access.own(
+    "segments: cut one from my activity",
+    "post",
+    url=lambda owner: "/api/v1/segments/",
+    make=lambda owner: _segment_with_private_effort(owner).owner,
+    snapshot=_owner_segments,
+    leaks=lambda owner: [],
+    body=lambda: {"activity_id": 0, "start_index": 0, "end_index": 5, "name": "x"},
+    owner_status=400,
 )

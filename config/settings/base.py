@@ -62,6 +62,7 @@ LOCAL_APPS = [
     "apps.accounts",
     "apps.training",
     "apps.devices",
+    "apps.challenges",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

@@ -56,6 +56,7 @@ def test_the_archive_holds_every_part_and_the_original_files(athlete, token_clie
 
     assert sorted(archive.namelist()) == [
         "accounts.json",
+        "challenges.json",
         "devices.json",
         "files/accounts/avatar.jpg",
         "manifest.json",
@@ -67,7 +68,7 @@ def test_the_archive_holds_every_part_and_the_original_files(athlete, token_clie
     assert (manifest["format"], manifest["version"], manifest["parts"]) == (
         "stride-export",
         1,
-        ["accounts", "devices", "notifications", "training", "training_plans"],
+        ["accounts", "challenges", "devices", "notifications", "training", "training_plans"],
     )
     data = json.loads(archive.read("accounts.json"))
     assert data["user"]["email"] == athlete.email

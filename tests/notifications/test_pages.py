@@ -54,6 +54,11 @@ def test_the_preferences_page_saves_the_matrix_and_the_digest(client, recipient)
         "announcement:email": "on",
         "data_export_ready:in_app": "on",
         "data_export_ready:email": "on",
+        **{
+            f"{kind}:{channel}": "on"
+            for kind in ("challenge_completed", "badge_awarded")
+            for channel in ("in_app", "email", "push", "telegram")
+        },
         "digest": "weekly",
         "quiet_start": "22:30",
         "quiet_end": "06:45",
