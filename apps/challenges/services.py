@@ -104,9 +104,19 @@ def _flag_refresh(activity) -> bool:
 
 
 def _counted(user_id: int):
-    """The person's activities that count: not flagged."""
+    """The person's activities that count: not flagged, and not from a provider whose terms
+    keep its data to its owner (Strava: its activities never reach what others see)."""
     flagged = FlaggedActivity.objects.filter(owner_id=user_id).values("activity_id")
-    return training_selectors.activity_list(owner=user_id).exclude(pk__in=flagged)
+    return (
+        training_selectors.activity_list(owner=user_id)
+        .exclude(pk__in=flagged)
+        .exclude(provider__in=training_selectors.OWNER_ONLY_PROVIDERS)
+    )
+
+
+def _shown_to_others(user_id: int):
+    """What public leaderboards may sum: counted activities that are not private."""
+    return _counted(user_id).exclude(visibility="only_me")
 
 
 # --- Challenges -----------------------------------------------------------------------------
@@ -253,7 +263,7 @@ def _period_recompute(*, user, sport: str, period: str, start: date, country: st
     end = start + timedelta(days=7) if period == Period.WEEK else _next_month(start)
     rows = [
         a
-        for a in _counted(user.pk)
+        for a in _shown_to_others(user.pk)
         .filter(
             sport=sport,
             start_time__gte=datetime.combine(

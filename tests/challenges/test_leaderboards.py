@@ -117,3 +117,33 @@ def test_a_week_is_the_activitys_own_calendar():
     record(user, km=5, day=(2026, 5, 31), hour=23, tz="Europe/Berlin")
     assert _order(_board(user, day=date(2026, 6, 1))) == [(1, user.pk, 5000.0)]
     assert _order(_board(user, day=date(2026, 5, 31))) == []
+
+
+def test_private_and_strava_activities_stay_off_the_boards():
+    from datetime import UTC, datetime
+
+    from apps.training import services as training_services
+    from apps.training.types import NormalizedActivity
+    from tests.challenges.conftest import committed
+
+    runner = UserFactory()
+    for hour, visibility, provider in [
+        (6, "only_me", ""),
+        (8, "public", "strava"),
+        (10, "public", ""),
+    ]:
+        committed(
+            training_services.record_activity,
+            owner=runner,
+            activity=NormalizedActivity(
+                sport="run",
+                start_time=datetime(2026, 6, 3, hour, tzinfo=UTC),
+                elapsed_s=1800,
+                distance_m=5000,
+                visibility=visibility,
+                provider=provider,
+                external_id=f"x{hour}" if provider else "",
+            ),
+        )
+
+    assert [row.value for row in _board(UserFactory()).rows] == [5000.0]  # the shared run only
