@@ -22,6 +22,7 @@ api_v1 = [
     path("", include("apps.training.plans.api.urls")),
     path("", include("apps.notifications.api.urls")),
     path("", include("apps.devices.api.urls")),
+    path("", include("apps.gear.api.urls")),
 ]
 
 urlpatterns = [

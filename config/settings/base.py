@@ -62,6 +62,7 @@ LOCAL_APPS = [
     "apps.accounts",
     "apps.training",
     "apps.devices",
+    "apps.gear",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -289,6 +290,8 @@ UPLOAD_ARCHIVE_MAX_DEPTH = 2
 # Seconds one file may take to process (Celery soft limit; the hard limit is 30 s more), and
 # minutes after which an upload still "processing" is taken as stuck.
 UPLOAD_TIME_LIMIT_S = env.int("UPLOAD_TIME_LIMIT_S", default=120)
+# Signed partner feed requests older (or newer) than this are refused as replays.
+GEAR_FEED_REPLAY_WINDOW_S = env.int("GEAR_FEED_REPLAY_WINDOW_S", default=300)
 UPLOAD_STUCK_MINUTES = env.int("UPLOAD_STUCK_MINUTES", default=15)
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_SERVE_SPECIFICATION = True
