@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core import crypto
+from apps.core.exceptions import NotFound
 from apps.gear import feeds, selectors
 from apps.gear.exceptions import (
     FeedRequestExpired,
@@ -424,7 +425,7 @@ def gear_attribute(*, owner, activity_id: int, gear_id: int | None) -> GearActiv
     """Put an activity on another piece of the owner's gear, or on none."""
     activity = training_selectors.activity_owned(owner=owner, activity_id=activity_id)
     if activity is None:
-        raise GearInvalid(fields={"activity": [_("No such activity.")]})
+        raise NotFound(_("No such activity."))
     gear = None
     if gear_id is not None:
         gear = Gear.objects.filter(owner=owner, pk=gear_id).first()

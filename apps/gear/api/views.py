@@ -163,7 +163,8 @@ class AttributionView(APIView):
         request=AttributionInputSerializer,
         responses={200: AttributionInputSerializer},
         tags=["gear"],
-        description="Errors: GEAR_INVALID (400) for an activity or gear that is not yours.",
+        description="Errors: NOT_FOUND (404) for an activity that is not yours, GEAR_INVALID "
+        "(400) for gear that is not yours.",
     )
     def put(self, request, activity_id: int):
         serializer = AttributionInputSerializer(data=request.data)
