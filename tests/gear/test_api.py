@@ -25,7 +25,7 @@ def test_add_gear_from_the_catalog_and_see_its_wear(token_client):
             "nickname": "Daily",
             "start_distance_m": 200_000,
             "default_for": ["run"],
-        },  # fmt: skip
+        },
         format="json",
     )
     assert response.status_code == 201, response.content
