@@ -6,6 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.core import views as core_views
+from apps.gear import urls as gear_urls
 from apps.notifications import views as notification_views
 from apps.training import urls as training_urls
 from apps.training import views as training_views
@@ -42,6 +43,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("plans/", include("apps.training.plans.urls")),
     path("uploads/", include("apps.devices.urls")),
+    path("gear/", include("apps.gear.urls")),
+    path("catalog/", include(gear_urls.catalog_urlpatterns)),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

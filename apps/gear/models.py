@@ -263,3 +263,7 @@ class GearActivity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activity_id} → {self.gear_id}"
+
+    @property
+    def distance_km(self) -> float:
+        return self.distance_m / 1000

@@ -518,3 +518,32 @@ def gear_wear_check(*, gear_id: int) -> int | None:
             collapse_key=f"gear:{gear.pk}",
         )
     return level
+
+
+def gear_attribute_history(*, gear: Gear, sport: str, since=None) -> int:
+    """Put the owner's earlier activities of a sport that are in no gear yet on this gear
+    (e.g. shoes added after months of runs); returns how many."""
+    activities = training_selectors.activity_list(owner=gear.owner).filter(sport=sport)
+    if since is not None:
+        activities = activities.filter(start_time__date__gte=since)
+    taken = set(
+        GearActivity.objects.filter(owner_id=gear.owner_id).values_list("activity_id", flat=True)
+    )
+    rows = [
+        GearActivity(
+            activity_id=a.pk,
+            gear=gear,
+            owner_id=gear.owner_id,
+            distance_m=a.distance_m or 0,
+            moving_s=a.moving_s,
+            start_time=a.start_time,
+            manual=True,
+        )
+        for a in activities.only("pk", "distance_m", "moving_s", "start_time")
+        if a.pk not in taken
+    ]
+    with transaction.atomic():
+        GearActivity.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+        _totals(gear.pk)
+        transaction.on_commit(lambda: gear_wear_check(gear_id=gear.pk))
+    return len(rows)
