@@ -64,9 +64,12 @@ def _texts(values, kind: str) -> dict[str, str]:
     for lang in LANGUAGES:
         text = str(values.get(lang) or "").strip()
         if len(text) > MAX_TEXT[kind]:
-            raise RowRejected(
-                _("The %(lang)s %(kind)s is too long.") % {"lang": lang, "kind": kind}
+            message = (
+                _("The %(lang)s name is too long.")
+                if kind == "name"
+                else _("The %(lang)s description is too long.")
             )
+            raise RowRejected(message % {"lang": lang})
         if text:
             texts[lang] = text
     return texts
