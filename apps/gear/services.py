@@ -493,7 +493,7 @@ def gear_wear_check(*, gear_id: int) -> int | None:
     passed is the one sent, with a replacement suggestion. Returns the level notified."""
     with transaction.atomic():
         gear = (
-            Gear.objects.select_for_update()
+            Gear.objects.select_for_update(of=("self",))
             .filter(pk=gear_id, retired_at__isnull=True)
             .select_related("product__brand", "owner")
             .first()
