@@ -413,6 +413,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "VisibilityEnum": "apps.accounts.models.Visibility",
         "NotificationChannelEnum": "apps.notifications.kinds.Channel",
+        "SportEnum": "apps.training.models.Sport",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
