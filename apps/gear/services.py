@@ -478,14 +478,41 @@ def activity_attribute(
 
 
 def activity_refresh(*, activity_id: int, owner_id: int) -> None:
-    """An activity changed or went away: its gear's totals follow."""
-    row = GearActivity.objects.filter(activity_id=activity_id).select_related("gear").first()
-    if row is not None:
-        gear_recompute(gear=row.gear)
+    """An activity changed or went away: its attribution and its gear's totals follow. An
+    automatic attribution follows a change of sport to that sport's default gear; one the
+    person chose stays."""
+    activity = training_selectors.activity_owned(owner=owner_id, activity_id=activity_id)
+    if activity is None:
+        # Deleted: the attribution went with the activity; the owner's gear totals follow.
+        for gear_id in Gear.objects.filter(owner_id=owner_id).values_list("pk", flat=True):
+            _totals(gear_id)
         return
-    # Deleted: the attribution went with the activity; recompute the owner's gear totals.
-    for gear_id in Gear.objects.filter(owner_id=owner_id).values_list("pk", flat=True):
-        _totals(gear_id)
+    row = GearActivity.objects.filter(activity_id=activity_id).first()
+    if row is not None and not row.manual:
+        target = selectors.default_gear(owner_id=owner_id, sport=activity.sport)
+        if target is None or target.pk != row.gear_id:
+            with transaction.atomic():
+                row.delete()
+                _totals(row.gear_id)
+            row = None
+    if row is None:
+        activity_attribute(
+            activity_id=activity.pk,
+            owner_id=owner_id,
+            sport=activity.sport,
+            start_time=activity.start_time,
+            distance_m=activity.distance_m,
+            moving_s=activity.moving_s,
+        )
+        return
+    with transaction.atomic():
+        GearActivity.objects.filter(pk=row.pk).update(
+            distance_m=activity.distance_m or 0,
+            moving_s=activity.moving_s,
+            start_time=activity.start_time,
+        )
+        _totals(row.gear_id)
+    gear_wear_check(gear_id=row.gear_id)
 
 
 def gear_wear_check(*, gear_id: int) -> int | None:

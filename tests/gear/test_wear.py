@@ -6,8 +6,16 @@ import pytest
 from apps.gear import hooks, selectors, services
 from apps.gear.models import Gear, GearActivity, Product
 from apps.notifications.models import Notification
+from apps.training import services as training_services
 from tests.accounts.factories import UserFactory
-from tests.gear.factories import delete, feed_product, import_json, run, set_country
+from tests.gear.factories import (
+    committed,
+    delete,
+    feed_product,
+    import_json,
+    run,
+    set_country,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -193,3 +201,41 @@ def test_suggestions_without_a_region_are_empty_and_rankers_can_annotate(catalog
         hooks.unregister_ranker(promote)
     assert [s.product_id for s in found] == [catalog["FAR-DE"].pk, catalog["NEW-DE"].pk]
     assert found[0].promotion == {"code": "SPRING10"}
+
+
+def test_a_change_of_sport_moves_an_automatic_attribution_but_not_a_chosen_one(catalog):
+    runner = UserFactory()
+    shoes = _shoes(runner, catalog)
+    bike = services.gear_create(
+        owner=runner, custom_name="Bike", category="bike", default_for=["ride"]
+    )
+    typed_wrong = run(runner, 20, days=2)
+    chosen = run(runner, 10, days=1)
+    services.gear_attribute(owner=runner, activity_id=chosen.pk, gear_id=shoes.pk)
+
+    with committed():
+        training_services.update_activity(activity=typed_wrong, sport="ride")
+        training_services.update_activity(activity=chosen, sport="ride")
+
+    shoes.refresh_from_db()
+    bike.refresh_from_db()
+    assert (shoes.distance_m, bike.distance_m) == (10_000, 20_000)
+
+
+def test_75_percent_is_notified_once():
+    runner = UserFactory()
+    gear = services.gear_create(
+        owner=runner,
+        custom_name="Shoes",
+        category="road_shoe",
+        lifespan_km=100,
+        start_distance_m=70_000,
+        default_for=["run"],
+    )
+    run(runner, 6, days=2)
+    run(runner, 1, days=1)
+    assert list(
+        Notification.objects.filter(user=runner).values_list("context__level", flat=True)
+    ) == [75]
+    gear.refresh_from_db()
+    assert gear.notified_level == 75
