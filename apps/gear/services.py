@@ -223,10 +223,9 @@ def catalog_import(*, content: bytes, source: str, full: bool) -> dict:
 
         deactivated = 0
         if full:
+            listed = set(rows) | {r["sku"] for r in rejected}  # a bad row is no removal
             gone = [
-                pk
-                for sku, (pk, _d, active) in existing.items()
-                if active and sku not in rows and sku not in {r["sku"] for r in rejected}
+                pk for sku, (pk, _d, active) in existing.items() if active and sku not in listed
             ]
             for chunk in _chunks(gone):
                 deactivated += Product.objects.filter(pk__in=chunk).update(

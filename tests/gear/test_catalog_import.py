@@ -166,3 +166,10 @@ def test_partner_feed_endpoint_refuses_bad_signatures(api_client, tamper):
     expected = "FEED_REQUEST_EXPIRED" if tamper == "old" else "FEED_SIGNATURE_INVALID"
     assert response.json()["code"] == expected
     assert not Product.objects.exists()
+
+
+def test_a_rejected_row_does_not_make_its_product_unavailable():
+    import_json([feed_product("A"), feed_product("B")])
+    report = import_json([feed_product("A"), feed_product("B", category="hovercraft")])
+    assert (report.deactivated_count, len(report.rejected)) == (0, 1)
+    assert Product.objects.get(sku="B").active is True
