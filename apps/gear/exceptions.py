@@ -35,6 +35,12 @@ class FeedUnreadable(StrideError):
     default_message = _("The feed could not be read.")
 
 
+class FeedTooLarge(StrideError):
+    code = "FEED_TOO_LARGE"
+    status = 413
+    default_message = _("The feed is too large; send it in parts (full=false).")
+
+
 class RowRejected(Exception):
     """One feed row that cannot be imported; `reason` goes into the import report."""
 

@@ -292,6 +292,8 @@ UPLOAD_ARCHIVE_MAX_DEPTH = 2
 UPLOAD_TIME_LIMIT_S = env.int("UPLOAD_TIME_LIMIT_S", default=120)
 # Signed partner feed requests older (or newer) than this are refused as replays.
 GEAR_FEED_REPLAY_WINDOW_S = env.int("GEAR_FEED_REPLAY_WINDOW_S", default=300)
+# Largest product feed the partner endpoint reads (a full 50,000-product feed is ~20 MB).
+GEAR_FEED_MAX_BYTES = env.int("GEAR_FEED_MAX_BYTES", default=64 * 1024 * 1024)
 UPLOAD_STUCK_MINUTES = env.int("UPLOAD_STUCK_MINUTES", default=15)
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_SERVE_SPECIFICATION = True

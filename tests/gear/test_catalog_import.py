@@ -173,3 +173,31 @@ def test_a_rejected_row_does_not_make_its_product_unavailable():
     report = import_json([feed_product("A"), feed_product("B", category="hovercraft")])
     assert (report.deactivated_count, len(report.rejected)) == (0, 1)
     assert Product.objects.get(sku="B").active is True
+
+
+def test_partner_feed_larger_than_a_form_is_read_and_a_too_large_one_refused(api_client, settings):
+    key, secret = services.feed_key_create(name="Shop")
+    products = [feed_product(f"BIG-{n}", descriptions={"en": "x" * 4000}) for n in range(1500)]
+    body = json.dumps({"products": products}).encode()
+    assert len(body) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+    with committed():
+        response = api_client.post(
+            "/api/v1/catalog/feed/?full=1",
+            body,
+            content_type="application/json",
+            **_signed(key, secret, body),
+        )
+    assert (response.status_code, response.json()["status"]) == (202, "queued")
+    assert Product.objects.count() == 1500
+
+    settings.GEAR_FEED_MAX_BYTES = 100
+    small = json.dumps({"products": [feed_product("X")]}).encode()
+    refused = api_client.post(
+        "/api/v1/catalog/feed/",
+        small,
+        content_type="application/json",
+        **_signed(key, secret, small),
+    )
+    assert (refused.status_code, refused.json()["code"]) == (413, "FEED_TOO_LARGE")
+    assert not Product.objects.filter(sku="X").exists()

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -20,6 +21,7 @@ from apps.gear.api.serializers import (
     ProductSerializer,
     SuggestionSerializer,
 )
+from apps.gear.exceptions import FeedTooLarge
 from apps.gear.models import Brand, Gear, GearActivity, ImportReport, Product
 
 
@@ -270,10 +272,18 @@ class FeedView(APIView):
             OpenApiParameter("full", bool, description="Products missing become unavailable."),
         ],
         tags=["catalog"],
-        description="Errors: FEED_SIGNATURE_INVALID (401), FEED_REQUEST_EXPIRED (401).",
+        description="Errors: FEED_SIGNATURE_INVALID (401), FEED_REQUEST_EXPIRED (401), "
+        "FEED_TOO_LARGE (413).",
     )
     def post(self, request):
-        body = request.body
+        # Read past DATA_UPLOAD_MAX_MEMORY_SIZE (a catalog is bigger than a form) up to our
+        # own limit; the signature needs the raw bytes anyway.
+        raw, limit = request._request, settings.GEAR_FEED_MAX_BYTES
+        if int(raw.META.get("CONTENT_LENGTH") or 0) > limit:
+            raise FeedTooLarge()
+        body = raw.read(limit + 1)
+        if len(body) > limit:
+            raise FeedTooLarge()
         services.feed_request_verify(
             key_id=request.headers.get("X-Stride-Key", ""),
             timestamp=request.headers.get("X-Stride-Timestamp", ""),
