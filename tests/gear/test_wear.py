@@ -2,6 +2,7 @@
 replacement available in the runner's region; a deleted activity lowers the wear again."""
 
 import pytest
+from django.core import mail
 
 from apps.gear import hooks, selectors, services
 from apps.gear.models import Gear, GearActivity, Product
@@ -99,6 +100,13 @@ def test_passing_90_percent_sends_one_notification_with_a_regional_replacement(c
     }
     shoes.refresh_from_db()
     assert shoes.notified_level == 90
+    assert [(m.subject, m.body.splitlines()[0]) for m in mail.outbox] == [
+        (
+            "Blue pair has reached 90 % of its lifespan",
+            "Blue pair has used 90 % of its lifespan. A similar replacement available near "
+            "you: Asics Runner NEW-DE for 139.90 EUR.",
+        )
+    ]
 
     run(runner, 70, days=0.5)  # 100 %+: the last threshold, once
     assert Notification.objects.filter(user=runner, kind="gear_worn").count() == 2
