@@ -148,3 +148,19 @@ def test_catalog_is_public_translated_and_filtered(api_client):
     one = api_client.get(f"/api/v1/catalog/products/{Product.objects.get(sku='T-1').pk}/")
     assert (one.status_code, one.json()["offers"]) == (200, [])
     assert api_client.get("/api/v1/catalog/brands/").json()["results"][0]["name"] == "Asics"
+
+
+def test_catalog_search_by_name_brand_or_sku(api_client):
+    import_json([feed_product("R-1"), feed_product("R-2", brand="Hoka")])
+
+    def skus(q):
+        return [
+            p["sku"] for p in api_client.get(f"/api/v1/catalog/products/?q={q}").json()["results"]
+        ]
+
+    assert (skus("runner r-2"), skus("hoka"), skus("R-1"), skus("nothing")) == (
+        ["R-2"],
+        ["R-2"],
+        ["R-1"],
+        [],
+    )
