@@ -201,3 +201,17 @@ def test_partner_feed_larger_than_a_form_is_read_and_a_too_large_one_refused(api
     )
     assert (refused.status_code, refused.json()["code"]) == (413, "FEED_TOO_LARGE")
     assert not Product.objects.filter(sku="X").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_catalog_command(tmp_path, capsys):
+    from django.core.management import call_command
+
+    feed = tmp_path / "feed.csv"
+    feed.write_text(CSV, encoding="utf-8")
+
+    call_command("import_catalog", str(feed))
+
+    out = capsys.readouterr().out
+    assert "2 created, 0 updated, 0 unchanged, 0 made unavailable, 1 rejected" in out
+    assert "row 2 (T-2): Unknown category “spaceship”." in out
