@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.challenges import urls as challenge_urls
 from apps.core import views as core_views
+from apps.gear import urls as gear_urls
 from apps.notifications import views as notification_views
 from apps.training import urls as training_urls
 from apps.training import views as training_views
@@ -24,6 +25,7 @@ api_v1 = [
     path("", include("apps.notifications.api.urls")),
     path("", include("apps.devices.api.urls")),
     path("", include("apps.challenges.api.urls")),
+    path("", include("apps.gear.api.urls")),
 ]
 
 urlpatterns = [
@@ -45,6 +47,8 @@ urlpatterns = [
     path("uploads/", include("apps.devices.urls")),
     path("challenges/", include("apps.challenges.urls")),
     path("leaderboards/", include(challenge_urls.leaderboard_urlpatterns)),
+    path("gear/", include("apps.gear.urls")),
+    path("catalog/", include(gear_urls.catalog_urlpatterns)),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1002,3 +1002,89 @@ access.own(
     body=lambda: {"activity_id": 0, "start_index": 0, "end_index": 5, "name": "x"},
     owner_status=400,
 )
+
+
+# --- gear -------------------------------------------------------------------------------------
+from apps.gear import services as gear_services  # noqa: E402
+from apps.gear.models import Gear, GearActivity  # noqa: E402
+from tests.gear.factories import run as gear_run  # noqa: E402
+
+
+def _gear(owner):
+    return gear_services.gear_create(
+        owner=owner, custom_name="secret-shoes", category="road_shoe", default_for=["run"]
+    )
+
+
+def _gear_row(gear):
+    return (
+        Gear.objects.filter(pk=gear.pk)
+        .values("nickname", "retired_at", "distance_m", "activity_count")
+        .first()
+    )
+
+
+def _gear_rows(owner):
+    return sorted(Gear.objects.filter(owner=owner).values_list("custom_name", "nickname"))
+
+
+def _attributed_run(owner):
+    _gear(owner)
+    return gear_run(owner, 10)
+
+
+access.own(
+    "gear: mine",
+    "get",
+    url=lambda owner: "/api/v1/gear/",
+    make=lambda owner: _gear(owner).owner,
+    snapshot=_gear_rows,
+    leaks=lambda owner: ["secret-shoes"],
+)
+access.own(
+    "gear: add",
+    "post",
+    url=lambda owner: "/api/v1/gear/",
+    make=lambda owner: _gear(owner).owner,
+    snapshot=_gear_rows,
+    leaks=lambda owner: ["secret-shoes"],
+    body={"custom_name": "New pair", "category": "road_shoe"},
+    owner_status=201,
+)
+for _method, _body, _status in (("get", None, 200), ("patch", {"nickname": "x"}, 200),
+                                ("delete", None, 204)):  # fmt: skip
+    access.owned(
+        f"gear: one ({_method})",
+        _method,
+        url=lambda gear: f"/api/v1/gear/{gear.pk}/",
+        make=_gear,
+        snapshot=_gear_row,
+        body=_body,
+        owner_status=_status,
+    )
+for _action in ("retire", "reactivate", "recompute"):
+    access.owned(
+        f"gear: {_action}",
+        "post",
+        url=lambda gear, a=_action: f"/api/v1/gear/{gear.pk}/{a}/",
+        make=_gear,
+        snapshot=_gear_row,
+    )
+for _action in ("activities", "suggestions"):
+    access.owned(
+        f"gear: {_action}",
+        "get",
+        url=lambda gear, a=_action: f"/api/v1/gear/{gear.pk}/{a}/",
+        make=_gear,
+        snapshot=_gear_row,
+    )
+access.owned(
+    "gear: attribute an activity",
+    "put",
+    url=lambda activity: f"/api/v1/gear/attributions/{activity.pk}/",
+    make=_attributed_run,
+    snapshot=lambda activity: list(
+        GearActivity.objects.filter(activity_id=activity.pk).values_list("gear_id", flat=True)
+    ),
+    body={"gear": None},
+)

@@ -12,6 +12,10 @@ PUBLIC_OR_UNOWNED = {
     "api/v1/analytics/events/",  # write-only: the caller's own events
     "api/v1/plans/",  # the public catalog of plan templates
     "api/v1/plans/<slug:slug>/",  # one public plan template
+    "api/v1/catalog/brands/",  # the public product catalog
+    "api/v1/catalog/products/",  # the public product catalog
+    "api/v1/catalog/products/<int:product_id>/",  # one public product
+    "api/v1/catalog/feed/",  # partner feed: HMAC-signed with a feed key, no user (tests/gear)
 }
 
 

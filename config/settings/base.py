@@ -63,6 +63,7 @@ LOCAL_APPS = [
     "apps.training",
     "apps.devices",
     "apps.challenges",
+    "apps.gear",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -290,6 +291,10 @@ UPLOAD_ARCHIVE_MAX_DEPTH = 2
 # Seconds one file may take to process (Celery soft limit; the hard limit is 30 s more), and
 # minutes after which an upload still "processing" is taken as stuck.
 UPLOAD_TIME_LIMIT_S = env.int("UPLOAD_TIME_LIMIT_S", default=120)
+# Signed partner feed requests older (or newer) than this are refused as replays.
+GEAR_FEED_REPLAY_WINDOW_S = env.int("GEAR_FEED_REPLAY_WINDOW_S", default=300)
+# Largest product feed the partner endpoint reads (a full 50,000-product feed is ~20 MB).
+GEAR_FEED_MAX_BYTES = env.int("GEAR_FEED_MAX_BYTES", default=64 * 1024 * 1024)
 UPLOAD_STUCK_MINUTES = env.int("UPLOAD_STUCK_MINUTES", default=15)
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_SERVE_SPECIFICATION = True
@@ -411,6 +416,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "VisibilityEnum": "apps.accounts.models.Visibility",
         "NotificationChannelEnum": "apps.notifications.kinds.Channel",
+        "SportEnum": "apps.training.models.Sport",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

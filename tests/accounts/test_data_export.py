@@ -59,6 +59,7 @@ def test_the_archive_holds_every_part_and_the_original_files(athlete, token_clie
         "challenges.json",
         "devices.json",
         "files/accounts/avatar.jpg",
+        "gear.json",
         "manifest.json",
         "notifications.json",
         "training.json",  # every app with personal data adds its part
@@ -68,7 +69,15 @@ def test_the_archive_holds_every_part_and_the_original_files(athlete, token_clie
     assert (manifest["format"], manifest["version"], manifest["parts"]) == (
         "stride-export",
         1,
-        ["accounts", "challenges", "devices", "notifications", "training", "training_plans"],
+        [
+            "accounts",
+            "challenges",
+            "devices",
+            "gear",
+            "notifications",
+            "training",
+            "training_plans",
+        ],
     )
     data = json.loads(archive.read("accounts.json"))
     assert data["user"]["email"] == athlete.email
