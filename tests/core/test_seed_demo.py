@@ -41,3 +41,16 @@ def test_the_printed_admin_totp_secret_gives_working_codes():
     code = str(hotp_value(DEMO_ADMIN_TOTP_SECRET, int(time.time()) // 30)).zfill(6)
 
     assert totp.validate_code(code)
+
+
+@pytest.mark.django_db
+def test_demo_notifications_stay_in_the_app_and_mail_nobody(capsys, settings):
+    from apps.notifications.models import Notification
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"  # as `make run`
+
+    call_command("seed_demo")
+
+    printed = capsys.readouterr().out
+    assert "Subject:" not in printed  # no demo mail in the console
+    assert Notification.objects.filter(user__email="anna@stride.local").exists()
