@@ -18,9 +18,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.devices.parsers import sports
+from apps.training import selectors as training_selectors
 from apps.training import services as training_services
 from apps.training.exceptions import ActivityInvalid
-from apps.training.models import Activity
 from apps.training.types import NormalizedActivity, NormalizedStreams
 
 PLATFORMS = ("apple_health", "health_connect")
@@ -132,9 +132,9 @@ def _record_one(owner, platform: str, workout: dict) -> WorkoutResult:
 
 
 def _delete_one(owner, platform: str, workout_id: str) -> WorkoutResult:
-    activity = Activity.objects.filter(
+    activity = training_selectors.activity_by_source(
         owner=owner, provider=platform, external_id=workout_id
-    ).first()
+    )
     if activity is None:
         return WorkoutResult(workout_id, "not_found")
     activity_id = activity.pk

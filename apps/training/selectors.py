@@ -77,6 +77,11 @@ def activity_get(*, viewer, activity_id: int) -> Activity | None:
     return activity
 
 
+def activity_by_source(*, owner, provider: str, external_id: str) -> Activity | None:
+    """The owner's activity a provider knows by this id (for that provider's deletions)."""
+    return Activity.objects.filter(owner=owner, provider=provider, external_id=external_id).first()
+
+
 def activity_owned(*, owner, activity_id: int) -> Activity | None:
     return Activity.objects.filter(pk=activity_id, owner=owner).first()
 
