@@ -1088,3 +1088,19 @@ access.owned(
     ),
     body={"gear": None},
 )
+access.own(
+    "segments: my list",
+    "get",
+    url=lambda owner: "/api/v1/segments/",
+    make=lambda owner: _segment_with_private_effort(owner).owner,
+    snapshot=_owner_segments,
+    leaks=lambda owner: ["Secret hill"],
+)
+access.owned(
+    "segments: delete",
+    "delete",
+    url=lambda segment: f"/api/v1/segments/{segment.pk}/",
+    make=_segment_with_private_effort,
+    snapshot=_segment_efforts,
+    owner_status=204,
+)

@@ -175,6 +175,12 @@ def challenge_leaderboard(*, viewer, challenge, limit: int = 50) -> Board:
     return _rank_rows(qs, "progress", limit, viewer)
 
 
+def segments_of(*, owner) -> QuerySet:
+    from apps.challenges.models import Segment
+
+    return Segment.objects.filter(owner=owner).order_by("-created", "-id")
+
+
 def segment_get(*, segment_id: int):
     from apps.challenges.models import Segment
 

@@ -433,7 +433,36 @@ def segment_create(*, owner, activity_id: int, start_index: int, end_index: int,
         source_activity_id=activity.pk,
     )
     segment_efforts_recompute(activity=activity)
+    from apps.challenges.tasks import segment_backfill_task
+
+    transaction.on_commit(lambda: segment_backfill_task.delay(segment_id=segment.pk))
     return segment
+
+
+BACKFILL_LIMIT = 2000
+
+
+def segment_backfill(*, segment_id: int) -> int:
+    """Match the creator's earlier activities of the segment's sport (newest first, at most
+    BACKFILL_LIMIT) to a new segment; returns how many were looked at. Other people's older
+    activities are matched when they change; new ones always are."""
+    segment = Segment.objects.filter(pk=segment_id).first()
+    if segment is None:
+        return 0
+    activities = list(
+        training_selectors.activity_list(owner=segment.owner_id)
+        .filter(sport=segment.sport)
+        .exclude(pk=segment.source_activity_id)
+        .exclude(summary_polyline="")[:BACKFILL_LIMIT]
+    )
+    for activity in activities:
+        segment_efforts_recompute(activity=activity)
+    return len(activities)
+
+
+@transaction.atomic
+def segment_delete(*, segment: Segment) -> None:
+    segment.delete()  # its efforts go with it
 
 
 def segment_efforts_recompute(*, activity) -> list[SegmentEffort]:
@@ -453,7 +482,12 @@ def segment_efforts_recompute(*, activity) -> list[SegmentEffort]:
         in_zone = accounts_selectors.track_privacy_filter(
             user_id=activity.owner_id, activity_id=activity.pk
         )
-        private = activity.visibility == "only_me"
+        # Private runs and Strava-sourced ones (its terms) count for the athlete alone; a
+        # followers-only run shows its time on the board, never its track.
+        private = (
+            activity.visibility == "only_me"
+            or activity.provider in training_selectors.OWNER_ONLY_PROVIDERS
+        )
         profile = accounts_selectors.profile_for(user=activity.owner)
         efforts = []
         for segment in candidates:

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,7 +19,7 @@ from apps.challenges.api.serializers import (
     SegmentQuerySerializer,
     SegmentSerializer,
 )
-from apps.challenges.models import BadgeAward, Challenge
+from apps.challenges.models import BadgeAward, Challenge, Segment
 from apps.core.api.pagination import CursorPagination
 
 
@@ -151,7 +151,21 @@ class BadgeCabinetView(GenericAPIView):
         return self.get_paginated_response(BadgeAwardSerializer(page, many=True).data)
 
 
-class SegmentCreateView(APIView):
+class SegmentCreateView(GenericAPIView):
+    """Your segments (GET); cut a new one from one of your GPS activities (POST)."""
+
+    serializer_class = SegmentSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Segment.objects.none()
+        return selectors.segments_of(owner=self.request.user)
+
+    @extend_schema(responses=SegmentSerializer(many=True), tags=["segments"])
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(SegmentSerializer(page, many=True).data)
+
     @extend_schema(
         request=SegmentInputSerializer,
         responses={201: SegmentSerializer},
@@ -192,3 +206,14 @@ class SegmentDetailView(APIView):
                 {"segment": segment, "leaderboard": board, "my_bests": bests}
             ).data
         )
+
+    @extend_schema(request=None, responses={204: None}, tags=["segments"])
+    def delete(self, request, segment_id: int):
+        """Delete a segment you made, with every effort on it."""
+        segment = selectors.segment_get(segment_id=segment_id)
+        if segment is None:
+            raise NotFound(_("No such segment."))
+        if segment.owner_id != request.user.pk:
+            raise PermissionDenied(_("Only the person who made a segment can delete it."))
+        services.segment_delete(segment=segment)
+        return Response(status=status.HTTP_204_NO_CONTENT)
