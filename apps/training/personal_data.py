@@ -91,6 +91,17 @@ def export_training(user_id: int) -> ExportPart:
                 content=routes.route_gpx(route=route, viewer=owner).encode(),
             )
         )
+    if activities:  # the same activities, one row each, for a spreadsheet
+        files.append(
+            ExportFile(
+                "training/activities.csv",
+                content="".join(
+                    presenters.activities_csv(
+                        Activity.objects.filter(owner_id=user_id).order_by("start_time", "pk")
+                    )
+                ).encode(),
+            )
+        )
     return ExportPart(data={"activities": activities, "routes": saved_routes}, files=files)
 
 

@@ -38,6 +38,8 @@ def test_the_export_holds_every_activity_with_its_samples_and_gpx():
     assert [a["title"] for a in data["activities"]] == ["Intervals"]
     samples = json.loads(archive.read(f"files/training/streams/{run.pk}.json"))
     assert len(samples["time"]) == 601 and samples["heart_rate"][0] == 150
+    csv_lines = archive.read("files/training/activities.csv").decode().splitlines()
+    assert csv_lines[0].startswith("id,sport,title") and "Intervals" in csv_lines[1]
     gpx = gpxpy.parse(archive.read(f"files/training/gpx/{run.pk}.gpx").decode())
     assert len(gpx.tracks[0].segments[0].points) == 601
     assert gpx.tracks[0].segments[0].points[0].time is not None  # the owner's own times
