@@ -213,43 +213,33 @@ def activity_fit(
     return w.bytes()
 
 
-def settings_fit() -> bytes:
+def _file_with_id(kind: str, *, serial_number: int) -> FitWriter:
+    """A writer that has written the file_id of a `kind` file (no workout in it)."""
     w = FitWriter()
     w.message(
         "file_id",
-        type=FILE_TYPES["settings"],
+        type=FILE_TYPES[kind],
         manufacturer=1,
         product=3113,
-        serial_number=3_900_000_002,
+        serial_number=serial_number,
         time_created=1_000_000_000,
     )
+    return w
+
+
+def settings_fit() -> bytes:
+    w = _file_with_id("settings", serial_number=3_900_000_002)
     w.message("device_settings", active_time_zone=1, utc_offset=0)
     return w.bytes()
 
 
 def weight_fit() -> bytes:
-    w = FitWriter()
-    w.message(
-        "file_id",
-        type=FILE_TYPES["weight"],
-        manufacturer=1,
-        product=3113,
-        serial_number=3_900_000_003,
-        time_created=1_000_000_000,
-    )
+    w = _file_with_id("weight", serial_number=3_900_000_003)
     w.message("weight_scale", timestamp=1_000_000_000, weight=7250)
     return w.bytes()
 
 
 def workout_fit() -> bytes:
-    w = FitWriter()
-    w.message(
-        "file_id",
-        type=FILE_TYPES["workout"],
-        manufacturer=1,
-        product=3113,
-        serial_number=3_900_000_004,
-        time_created=1_000_000_000,
-    )
+    w = _file_with_id("workout", serial_number=3_900_000_004)
     w.message("workout", sport=1, num_valid_steps=3)
     return w.bytes()
