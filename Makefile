@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help install run serve migrate messages makemessages seed test test-fast lint format \
-        requirements worker beat check-deploy bench clean
+        requirements worker beat check-deploy bench security clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -75,6 +75,9 @@ check-deploy: install ## `check --deploy` on production settings with throwaway 
 	FIELD_ENCRYPTION_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	PRIVACY_ZONE_SECRET=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(32))') \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+security: install ## bandit over the code, pip-audit over the pinned dependencies
+	BIN=$(BIN) bash .ci/security
 
 bench: install ## Run the benchmarks in bench/ (see bench/README.md)
 	$(BIN)/pytest bench -p no:randomly --benchmark-only -q

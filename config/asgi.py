@@ -14,16 +14,23 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
-from apps.core.websocket import OriginValidator, SessionTokenAuthMiddleware  # noqa: E402
+from apps.core.websocket import (  # noqa: E402
+    OriginValidator,
+    SessionTokenAuthMiddleware,
+    TicketAuthMiddleware,
+)
+from apps.groups.routing import websocket_urlpatterns as groups_routes  # noqa: E402
 from apps.notifications.routing import websocket_urlpatterns as notification_routes  # noqa: E402
 
-websocket_urlpatterns = [*notification_routes]
+websocket_urlpatterns = [*notification_routes, *groups_routes]
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": OriginValidator(
-            AuthMiddlewareStack(SessionTokenAuthMiddleware(URLRouter(websocket_urlpatterns)))
+            AuthMiddlewareStack(
+                SessionTokenAuthMiddleware(TicketAuthMiddleware(URLRouter(websocket_urlpatterns)))
+            )
         ),
     }
 )

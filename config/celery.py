@@ -16,3 +16,4 @@ app.conf.task_routes = {
     "recommendations.*": {"queue": "ml"},
 }
 app.autodiscover_tasks()
+app.autodiscover_tasks(related_name="live_tasks")  # apps/groups/live_tasks.py

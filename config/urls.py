@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.challenges import urls as challenge_urls
 from apps.core import views as core_views
+from apps.devices import urls as device_urls
 from apps.gear import urls as gear_urls
 from apps.notifications import views as notification_views
 from apps.training import urls as training_urls
@@ -26,6 +27,10 @@ api_v1 = [
     path("", include("apps.devices.api.urls")),
     path("", include("apps.challenges.api.urls")),
     path("", include("apps.gear.api.urls")),
+    path("", include("apps.groups.api.urls")),
+    path("", include("apps.partners.api.urls")),
+    path("", include("apps.promos.api.urls")),
+    path("", include("apps.recommendations.api.urls")),
 ]
 
 urlpatterns = [
@@ -45,10 +50,18 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("plans/", include("apps.training.plans.urls")),
     path("uploads/", include("apps.devices.urls")),
+    path("connections/", include(device_urls.connection_urlpatterns)),
+    path("webhooks/", include(device_urls.webhook_urlpatterns)),
     path("challenges/", include("apps.challenges.urls")),
     path("leaderboards/", include(challenge_urls.leaderboard_urlpatterns)),
+    path("segments/", include(challenge_urls.segment_urlpatterns)),
     path("gear/", include("apps.gear.urls")),
     path("catalog/", include(gear_urls.catalog_urlpatterns)),
+    path("", include("apps.groups.urls")),
+    path("partners/", include("apps.partners.urls")),
+    path("oauth/", include("apps.partners.oauth_urls")),
+    path("promos/", include("apps.promos.urls")),
+    path("for-you/", include("apps.recommendations.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -31,6 +31,7 @@ class AccessCase:
     kind: str = "owned"  # or "own"
     leaks: Callable[[Any], list[str]] = field(default=lambda obj: [])
     format: str = "json"  # or "multipart"
+    headers: dict = field(default_factory=dict)  # extra request headers, e.g. Idempotency-Key
 
     def payload(self) -> dict | None:
         return self.body() if callable(self.body) else self.body

@@ -5,7 +5,9 @@ from tests.accounts.factories import UserFactory
 
 
 def _call(client, case, obj):
-    return getattr(client, case.method)(case.url(obj), case.payload(), format=case.format)
+    return getattr(client, case.method)(
+        case.url(obj), case.payload(), format=case.format, headers=case.headers
+    )
 
 
 @pytest.mark.django_db

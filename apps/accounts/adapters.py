@@ -13,6 +13,10 @@ LOGIN_FAILED = "login_failed"
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_phone(self, user):
+        """Stride keeps no phone numbers; allauth's phone endpoint answered 500 without this."""
+        return None
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
         user.email = user.email.lower()

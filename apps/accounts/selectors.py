@@ -136,18 +136,33 @@ def data_import_latest(*, user: User) -> DataImport | None:
     return DataImport.objects.filter(user=user).order_by("-created").first()
 
 
+def privacy_zones_by_user(*, user_ids) -> dict[int, list[PrivacyZone]]:
+    """The privacy zones of several people in one query (for lists of their activities); pass
+    an owner's list to `track_privacy_filter(zones=...)`."""
+    found: dict[int, list[PrivacyZone]] = {uid: [] for uid in user_ids}
+    for z in PrivacyZone.objects.filter(user_id__in=list(found)).only(
+        "pk", "user_id", "latitude", "longitude", "radius_m"
+    ):
+        found[z.user_id].append(z)
+    return found
+
+
 def track_privacy_filter(
-    *, user_id: int, activity_id: int
+    *, user_id: int, activity_id: int, zones: list[PrivacyZone] | None = None
 ) -> Callable[[float, float], bool] | None:
     """For showing one activity's track to other people: a predicate telling whether a point
-    must be left out (apps.accounts.privacy_zones), or None when the owner has no zones."""
+    must be left out (apps.accounts.privacy_zones), or None when the owner has no zones.
+    `zones`: the owner's zones if already read (`privacy_zones_by_user`)."""
     from apps.accounts import privacy_zones
 
-    zones = [
-        privacy_zones.Zone(z.latitude, z.longitude, float(z.radius_m), key=z.pk)
-        for z in PrivacyZone.objects.filter(user_id=user_id).only(
-            "pk", "latitude", "longitude", "radius_m"
+    if zones is None:
+        zones = list(
+            PrivacyZone.objects.filter(user_id=user_id).only(
+                "pk", "latitude", "longitude", "radius_m"
+            )
         )
+    zones = [
+        privacy_zones.Zone(z.latitude, z.longitude, float(z.radius_m), key=z.pk) for z in zones
     ]
     if not zones:
         return None

@@ -25,3 +25,15 @@ class SegmentInPrivacyZone(StrideError):
     code = "SEGMENT_IN_PRIVACY_ZONE"
     status = 400
     default_message = _("A segment cannot pass through one of your privacy zones.")
+
+
+class GroupBoardForbidden(StrideError):
+    code = "GROUP_BOARD_FORBIDDEN"
+    status = 403
+    default_message = _("Only members of this group can see its leaderboard.")
+
+
+class SegmentNotYours(StrideError):
+    code = "PERMISSION_DENIED"
+    status = 403
+    default_message = _("Only the person who made a segment can change it.")

@@ -34,6 +34,13 @@ def cells_around(lat: float, lng: float) -> set[int]:
     }
 
 
+def crossed_cells(lat: list, lng: list) -> set[int]:
+    """The cells the track passes through."""
+    return {
+        cell(la, ln) for la, ln in zip(lat, lng, strict=True) if la is not None and ln is not None
+    }
+
+
 def track_cells(lat: list, lng: list) -> set[int]:
     """Every cell the track crosses and their neighbours (a start just over a border)."""
     seen: set[int] = set()

@@ -323,3 +323,26 @@ class SegmentEffort(models.Model):
 
     def __str__(self) -> str:
         return f"{self.segment_id}: {self.elapsed_s:.0f} s"
+
+
+class ActivityCell(models.Model):
+    """The grid cells (apps.challenges.matching.cell) an activity's track crosses: how a new
+    segment finds everyone's earlier activities near its start without scanning tracks."""
+
+    activity = models.ForeignKey("training.Activity", on_delete=models.CASCADE, related_name="+")
+    cell = models.BigIntegerField()
+    sport = models.CharField(max_length=16, choices=Sport.choices)
+    start_time = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("activity grid cell")
+        verbose_name_plural = _("activity grid cells")
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "cell"], name="challenges_cell_once")
+        ]
+        indexes = [
+            models.Index(fields=["cell", "sport", "-start_time"], name="challenges_cell_recent")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} @ {self.cell}"

@@ -9,6 +9,8 @@ from datetime import date, timedelta
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from apps.challenges import hooks
+from apps.challenges.exceptions import GroupBoardForbidden
 from apps.challenges.models import (
     BadgeAward,
     Challenge,
@@ -20,7 +22,7 @@ from apps.challenges.models import (
 from apps.training import selectors as training_selectors
 
 METRIC_FIELDS = {"distance": "distance_m", "time": "moving_s", "elevation": "elevation_m"}
-LEADERBOARD_SCOPES = ("global", "country", "following", "challenge")
+LEADERBOARD_SCOPES = ("global", "country", "following", "group", "challenge")
 # Age groups of segment boards: age this year (birth year based), inclusive bounds.
 AGE_GROUPS = {
     "under-20": (0, 19),
@@ -150,10 +152,12 @@ def leaderboard(
     metric: str = "distance",
     scope: str = "global",
     country: str = "",
+    group_id: int | None = None,
     limit: int = 50,
 ) -> Board:
     """A weekly or monthly board for one sport; scope global, country (the reader's unless
-    given) or following (the people the reader follows, and the reader)."""
+    given), following (the people the reader follows, and the reader) or group (its members;
+    only members may read it: raises GroupBoardForbidden otherwise)."""
     day = day or timezone.localdate()
     field = METRIC_FIELDS[metric]
     qs = LeaderboardEntry.objects.filter(
@@ -167,6 +171,11 @@ def leaderboard(
         if followed is not None:
             allowed |= Q(user_id__in=followed)
         qs = qs.filter(allowed)
+    elif scope == "group":
+        viewer_id = viewer.pk if viewer is not None else None
+        if not hooks.is_group_member(group_id, viewer_id) or hooks.group_member_ids is None:
+            raise GroupBoardForbidden()
+        qs = qs.filter(user_id__in=hooks.group_member_ids(group_id))
     return _rank_rows(qs, field, limit, viewer)
 
 
@@ -179,6 +188,33 @@ def segments_of(*, owner) -> QuerySet:
     from apps.challenges.models import Segment
 
     return Segment.objects.filter(owner=owner).order_by("-created", "-id")
+
+
+def activities_near(*, cells: set[int], sport: str, exclude_id: int | None, limit: int) -> list:
+    """Ids of the activities of `sport` whose track crosses one of `cells`, newest first."""
+    from apps.challenges.models import ActivityCell
+
+    rows = (
+        ActivityCell.objects.filter(cell__in=cells, sport=sport)
+        .exclude(activity_id=exclude_id)
+        .order_by("-start_time", "-activity_id")
+        .values_list("activity_id", flat=True)
+    )
+    ids: dict[int, None] = {}  # ordered, unique
+    for activity_id in rows.iterator(chunk_size=500):
+        ids[activity_id] = None
+        if len(ids) >= limit:
+            break
+    return list(ids)
+
+
+def segment_source_activities(*, owner, limit: int = 30) -> list:
+    """The owner's recent activities with a GPS track: what a new segment may be cut from."""
+    return list(
+        training_selectors.activity_list(owner=owner)
+        .exclude(summary_polyline="")
+        .only("pk", "start_time", "title", "sport")[:limit]
+    )
 
 
 def segment_get(*, segment_id: int):
@@ -253,3 +289,19 @@ def segment_personal_bests(*, user, segment, limit: int = 10):
     return SegmentEffort.objects.filter(segment=segment, user=user).order_by(
         "elapsed_s", "started_at"
     )[:limit]
+
+
+def completed_challenge_ids(*, user) -> QuerySet:
+    """Ids of the challenges the person finished (for apps above: promos segments)."""
+    return Participation.objects.filter(user=user, completed_at__isnull=False).values_list(
+        "challenge_id", flat=True
+    )
+
+
+def participation_history(*, since=None) -> QuerySet:
+    """(user_id, challenge_id, joined_at) of every participation, oldest first (for the
+    recommendations app: who joins what)."""
+    qs = Participation.objects.all()
+    if since is not None:
+        qs = qs.filter(joined_at__gte=since)
+    return qs.order_by("joined_at", "pk").values_list("user_id", "challenge_id", "joined_at")

@@ -6,23 +6,25 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from apps.accounts import selectors as accounts_selectors
-from apps.challenges import badges, matching, selectors
+from apps.challenges import badges, hooks, matching, selectors
 from apps.challenges.exceptions import (
     ChallengeClosed,
     ChallengeNotEligible,
     SegmentInPrivacyZone,
     SegmentInvalid,
+    SegmentNotYours,
 )
 from apps.challenges.models import (
+    ActivityCell,
     ActivityContribution,
     Badge,
     BadgeAward,
@@ -43,14 +45,8 @@ from apps.training import selectors as training_selectors
 from apps.training.services import MANUAL_BOUNDS
 
 # Groups arrive with apps.groups (beside us in the layers): it registers how to tell whether a
-# person belongs to a group. Until then a group challenge is open to nobody.
-_group_member: Callable[[int, int], bool] | None = None
-
-
-def register_group_membership(is_member: Callable[[int, int], bool]) -> None:
-    """Hook for apps.groups: `is_member(group_id, user_id)`."""
-    global _group_member
-    _group_member = is_member
+# person belongs to a group (apps/challenges/hooks.py).
+register_group_membership = hooks.register_group_membership
 
 
 def _zone(name: str | None) -> ZoneInfo:
@@ -131,11 +127,7 @@ def _eligible(challenge: Challenge, user) -> bool:
             (profile.region or "").casefold() == challenge.region.casefold()
         )
     if challenge.scope == "group":
-        return (
-            _group_member is not None
-            and challenge.group_id is not None
-            and _group_member(challenge.group_id, user.pk)
-        )
+        return hooks.is_group_member(challenge.group_id, user.pk)
     return True
 
 
@@ -443,21 +435,56 @@ BACKFILL_LIMIT = 2000
 
 
 def segment_backfill(*, segment_id: int) -> int:
-    """Match the creator's earlier activities of the segment's sport (newest first, at most
-    BACKFILL_LIMIT) to a new segment; returns how many were looked at. Other people's older
-    activities are matched when they change; new ones always are."""
+    """Match everyone's earlier activities of the segment's sport whose track passes near its
+    start (newest first, at most BACKFILL_LIMIT; found through the cells index) to a new
+    segment; returns how many were looked at. Privacy is applied per effort as for new runs."""
     segment = Segment.objects.filter(pk=segment_id).first()
     if segment is None:
         return 0
-    activities = list(
-        training_selectors.activity_list(owner=segment.owner_id)
-        .filter(sport=segment.sport)
-        .exclude(pk=segment.source_activity_id)
-        .exclude(summary_polyline="")[:BACKFILL_LIMIT]
+    ids = selectors.activities_near(
+        cells=matching.cells_around(*segment.points[0]),
+        sport=segment.sport,
+        exclude_id=segment.source_activity_id,
+        limit=BACKFILL_LIMIT,
     )
+    activities = training_selectors.activities_by_ids(ids=ids)
     for activity in activities:
         segment_efforts_recompute(activity=activity)
     return len(activities)
+
+
+def segment_create_between(
+    *, owner, activity_id: int, from_m: float, to_m: float, name: str
+) -> Segment:
+    """Cut a segment by distance along the activity (from the page: "from km 2.1 to km 3.4")."""
+    activity = training_selectors.activity_owned(owner=owner, activity_id=activity_id)
+    if activity is None or not 0 <= from_m < to_m:
+        raise SegmentInvalid()
+    distance = (
+        training_selectors.activity_streams(
+            activity=activity, rules=OWNER_RULES, keys={"distance"}
+        ).get("distance")
+        or []
+    )
+    marks = [(i, d) for i, d in enumerate(distance) if d is not None]
+    start = next((i for i, d in marks if d >= from_m), None)
+    end = next((i for i, d in reversed(marks) if d <= to_m), None)
+    if start is None or end is None or end <= start:
+        raise SegmentInvalid()
+    return segment_create(
+        owner=owner, activity_id=activity_id, start_index=start, end_index=end, name=name
+    )
+
+
+def segment_rename(*, segment: Segment, user, name: str) -> Segment:
+    if segment.owner_id != user.pk:
+        raise SegmentNotYours()
+    name = name.strip()[:120]
+    if not name:
+        raise SegmentInvalid(_("A segment needs a name."))
+    segment.name = name
+    segment.save(update_fields=["name", "modified"])
+    return segment
 
 
 @transaction.atomic
@@ -470,10 +497,20 @@ def segment_efforts_recompute(*, activity) -> list[SegmentEffort]:
     sport, starting in a cell the track crosses), then the exact match."""
     with transaction.atomic():
         SegmentEffort.objects.filter(activity_id=activity.pk).delete()
+        ActivityCell.objects.filter(activity_id=activity.pk).delete()
         streams = _track(activity)
         lat, lng, times = streams.get("lat"), streams.get("lng"), streams.get("time")
         if not lat or not lng or not times:
             return []
+        ActivityCell.objects.bulk_create(
+            ActivityCell(
+                activity_id=activity.pk,
+                cell=key,
+                sport=activity.sport,
+                start_time=activity.start_time,
+            )
+            for key in matching.crossed_cells(lat, lng)
+        )
         cells = matching.track_cells(lat, lng)
         candidates = Segment.objects.filter(start_cell__in=cells, sport=activity.sport).only(
             "pk", "points"

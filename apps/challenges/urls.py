@@ -13,4 +13,9 @@ urlpatterns = [
     ),
 ]
 
+segment_urlpatterns = [
+    path("", views.segment_list, name="challenges-segments"),
+    path("<int:segment_id>/", views.segment_detail, name="challenges-segment"),
+]
+
 leaderboard_urlpatterns = [path("", views.leaderboard, name="leaderboards")]

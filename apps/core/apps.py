@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from apps.core import events
+        from apps.core import events, metrics
 
         events.autodiscover()
+        metrics.register()

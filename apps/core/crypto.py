@@ -16,6 +16,16 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+# Columns an app fills with encrypt() itself (a plain TextField) are found by this suffix, or
+# listed here as ("app_label.Model", "field") by the app (its apps.py ready()).
+RAW_COLUMN_SUFFIX = "_encrypted"
+EXTRA_COLUMNS: set[tuple[str, str]] = set()
+
+
+def register_encrypted_column(model_label: str, field: str) -> None:
+    """Declare a plain text column holding encrypt() tokens, so key rotation reaches it."""
+    EXTRA_COLUMNS.add((model_label, field))
+
 
 def derive_key(secret: str) -> str:
     """A Fernet key from any secret string (local and test defaults only)."""

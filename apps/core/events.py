@@ -45,6 +45,16 @@ class Subscription:
 
 
 _subscriptions: dict[str, list[Subscription]] = defaultdict(list)
+# Called synchronously inside `publish`, in the publisher's transaction (a transactional
+# outbox: partners' webhooks). Keep them cheap: they run on the publisher's request path.
+_in_transaction_hooks: list[Callable[[DomainEvent], None]] = []
+
+
+def on_publish(func: Callable[[DomainEvent], None]) -> Callable[[DomainEvent], None]:
+    """Decorator: call `func(event)` inside the publishing transaction (rolled back with it)."""
+    if func not in _in_transaction_hooks:
+        _in_transaction_hooks.append(func)
+    return func
 
 
 def subscribe(event_name: str, *, queue: str = "default") -> Callable:
@@ -68,6 +78,8 @@ def publish(event_name: str, /, **payload) -> DomainEvent:
     """Announce an event; each subscriber's task is enqueued only if the transaction commits."""
     json.dumps(payload)  # fail now, in the service, if the payload cannot travel
     event = DomainEvent(name=event_name, payload=payload)
+    for hook in _in_transaction_hooks:
+        hook(event)
     for subscription in subscribers(event_name):
         transaction.on_commit(
             lambda s=subscription: _enqueue(s, event),

@@ -9,7 +9,26 @@ from django.db import models
 from apps.core import crypto
 
 
-class EncryptedDecimalField(models.TextField):
+class EncryptedField:
+    """Marker: the column holds a Fernet token (`rotate_encryption_keys` re-encrypts it)."""
+
+
+class EncryptedTextField(EncryptedField, models.TextField):
+    """A string stored encrypted (tokens, secrets): not searchable, sortable or unique."""
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or value == "":
+            return value
+        return crypto.decrypt(value)
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value is None or value == "":
+            return value
+        return crypto.encrypt(str(value))
+
+
+class EncryptedDecimalField(EncryptedField, models.TextField):
     """A decimal number stored encrypted (see apps.core.crypto); not searchable or sortable."""
 
     def __init__(self, *args, max_digits: int = 6, decimal_places: int = 1, **kwargs):

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.devices import services
 from apps.devices.exceptions import UploadNotReprocessable
-from apps.devices.models import Upload
+from apps.devices.models import Connection, Upload, WebhookEvent
 
 
 @admin.register(Upload)
@@ -54,4 +54,85 @@ class UploadAdmin(admin.ModelAdmin):
                 continue
         self.message_user(
             request, _("%(count)d uploads queued again.") % {"count": count}, messages.SUCCESS
+        )
+
+
+@admin.register(Connection)
+class ConnectionAdmin(admin.ModelAdmin):
+    """Provider links for support: status, last sync and error; tokens are never shown."""
+
+    list_display = ("user", "provider", "external_id", "status", "last_sync_at", "last_error_code")
+    list_filter = ("provider", "status", "last_error_code")
+    search_fields = ("=user__email", "=external_id")
+    list_select_related = ("user",)
+    ordering = ("-created",)
+    raw_id_fields = ("user",)
+    exclude = ("access_token", "refresh_token")
+    readonly_fields = (
+        "user",
+        "provider",
+        "external_id",
+        "token_expires_at",
+        "scopes",
+        "status",
+        "last_sync_at",
+        "last_error_code",
+        "last_error_at",
+        "created",
+        "modified",
+    )
+    actions = ["disconnect"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Disconnect (revoke at the provider)"))
+    def disconnect(self, request, queryset):
+        for connection in queryset:
+            services.connection_disconnect(connection=connection)
+        self.message_user(request, _("Disconnected."), messages.SUCCESS)
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(admin.ModelAdmin):
+    """Every provider notification once: the raw body, its status and attempts; events that
+    failed for good can be replayed after the cause is fixed."""
+
+    list_display = ("created", "provider", "kind", "object_id", "status", "attempts", "error")
+    list_filter = ("status", "provider", "kind")
+    search_fields = ("=key", "=object_id", "=external_id")
+    date_hierarchy = "created"
+    ordering = ("-created",)
+    raw_id_fields = ("connection", "activity")
+    readonly_fields = (
+        "provider",
+        "key",
+        "kind",
+        "external_id",
+        "object_id",
+        "body",
+        "headers",
+        "connection",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "error",
+        "activity",
+        "processed_at",
+        "created",
+        "modified",
+    )
+    actions = ["replay"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Replay the selected events"))
+    def replay(self, request, queryset):
+        count = 0
+        for event in queryset:
+            services.webhook_event_replay(event=event)
+            count += 1
+        self.message_user(
+            request, _("%(count)d events queued again.") % {"count": count}, messages.SUCCESS
         )

@@ -3,7 +3,7 @@ sent to API clients) and a message a person understands (translated when shown).
 
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.exceptions import StrideError
+from apps.core.exceptions import PermissionDenied, StrideError
 
 
 class ImportFailed(StrideError):
@@ -120,3 +120,74 @@ def failure_message(code: str, detail: str = "") -> str:
     if code == NoActivityInFile.code and detail in FILE_KINDS:
         return no_activity(detail).message
     return str(FAILURES.get(code, ImportFailed).default_message)
+
+
+# --- Provider connections and webhooks ------------------------------------------------------
+
+
+class ProviderUnknown(StrideError):
+    code = "PROVIDER_UNKNOWN"
+    status = 404
+    default_message = _("This provider is not available here.")
+
+
+class OAuthStateInvalid(StrideError):
+    code = "OAUTH_STATE_INVALID"
+    status = 400
+    default_message = _(
+        "This connection attempt has expired or was started elsewhere. Start connecting again."
+    )
+
+
+class OAuthCodeRefused(StrideError):
+    code = "OAUTH_CODE_REFUSED"
+    status = 400
+    default_message = _(
+        "The provider did not accept the authorization. Start connecting again and allow access."
+    )
+
+
+class ProviderAccountTaken(StrideError):
+    code = "PROVIDER_ACCOUNT_TAKEN"
+    status = 409
+    default_message = _(
+        "This account at the provider is already connected to another Stride account. "
+        "Disconnect it there first."
+    )
+
+
+class ProviderDown(StrideError):
+    code = "PROVIDER_DOWN"
+    status = 503
+    retry_after = 60
+    default_message = _("The provider cannot be reached right now. Try again in a minute.")
+
+
+class ConnectionInactive(StrideError):
+    code = "CONNECTION_INACTIVE"
+    status = 409
+    default_message = _("This connection is not active. Connect the provider again.")
+
+
+class WebhookRefused(StrideError):
+    code = "WEBHOOK_SIGNATURE_INVALID"
+    status = 401
+    default_message = _("The webhook signature is missing or wrong.")
+
+
+class WebhookMalformed(StrideError):
+    code = "WEBHOOK_MALFORMED"
+    status = 400
+    default_message = _("The webhook body could not be read.")
+
+
+class WebhookTooLarge(StrideError):
+    code = "WEBHOOK_TOO_LARGE"
+    status = 413
+    default_message = _("The webhook body is too large.")
+
+
+class OAuthStateForeign(PermissionDenied):
+    """A `state` minted for another Stride account (a link passed on, or an attack)."""
+
+    default_message = _("This connection attempt was started by another account.")

@@ -1,5 +1,6 @@
 """What the file import holds about a person: each upload (its name, status and the activity it
-became) and the original file; and their erasure, stored files included."""
+became) and the original file; each provider connection (never its tokens) with the webhook
+events it brought; and their erasure, stored files included."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from apps.core.personal_data import ExportFile, ExportPart, eraser, exporter
-from apps.devices.models import Upload
+from apps.devices.models import Connection, Upload, WebhookEvent
 
 
 @exporter("devices")
@@ -32,7 +33,7 @@ def export_uploads(user_id: int) -> ExportPart:
             entry["file"] = f"files/{arcname}"
             files.append(ExportFile(arcname, storage=upload.file.storage, name=upload.file.name))
         uploads.append(entry)
-    return ExportPart(data={"uploads": uploads}, files=files)
+    return ExportPart(data={"uploads": uploads, "connections": _connections(user_id)}, files=files)
 
 
 @eraser("devices", order=40)
@@ -47,3 +48,35 @@ def erase_uploads(user_id: int) -> None:
             default_storage.delete(name)
 
     transaction.on_commit(delete_files)
+
+
+def _connections(user_id: int) -> list[dict]:
+    """Each connection to a platform (never its tokens) and the notifications it brought."""
+    connections = []
+    for c in Connection.objects.filter(user_id=user_id).order_by("created", "pk"):
+        connections.append(
+            {
+                "provider": c.provider,
+                "account": c.external_id,
+                "status": c.status,
+                "scopes": c.scopes,
+                "last_sync": c.last_sync_at.isoformat() if c.last_sync_at else None,
+                "created": c.created.isoformat(),
+                "events": [
+                    {"kind": e.kind, "object": e.object_id, "status": e.status, "body": e.body}
+                    for e in c.events.order_by("created", "pk")
+                ],
+            }
+        )
+    return connections
+
+
+@eraser("devices_connections", order=39)
+def erase_connections(user_id: int) -> None:
+    """Connections go (access revoked at the provider first) with their stored events."""
+    from apps.devices import services
+
+    for connection in Connection.objects.filter(user_id=user_id, status="active"):
+        services.connection_disconnect(connection=connection)
+    WebhookEvent.objects.filter(connection__user_id=user_id).delete()
+    Connection.objects.filter(user_id=user_id).delete()

@@ -6,11 +6,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import random
+import secrets
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
@@ -18,18 +23,48 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.tasks import TRANSIENT_ERRORS
-from apps.devices import archives, parsers, selectors
+from apps.core.tasks import TRANSIENT_ERRORS, bounded_countdown
+from apps.devices import archives, parsers, providers, selectors
 from apps.devices.exceptions import (
+    ConnectionInactive,
     EmptyFile,
     FileTooLarge,
     ImplausibleActivity,
     ImportCrashed,
     ImportFailed,
     ImportTimedOut,
+    OAuthCodeRefused,
+    OAuthStateForeign,
+    OAuthStateInvalid,
+    ProviderAccountTaken,
+    ProviderDown,
+    ProviderUnknown,
     UploadNotReprocessable,
+    WebhookMalformed,
+    WebhookRefused,
+    WebhookTooLarge,
 )
-from apps.devices.models import Upload
+from apps.devices.metrics import EVENT_LAG, WEBHOOK_FAILURES
+from apps.devices.models import Connection, Upload, WebhookEvent
+from apps.devices.providers.base import (
+    KIND_ATHLETE_DELETE,
+    KIND_CREATE,
+    KIND_DEAUTHORIZE,
+    KIND_DELETE,
+    KIND_IGNORE,
+    KIND_UPDATE,
+    InvalidGrant,
+    NotReady,
+    ObjectGone,
+    ParsedEvent,
+    ProviderError,
+    ProviderUnavailable,
+    RateLimited,
+    SignatureInvalid,
+    pkce_pair,
+)
+from apps.devices.providers.sandbox import SandboxProvider
+from apps.training import selectors as training_selectors
 from apps.training import services as training_services
 from apps.training.exceptions import ActivityInvalid
 
@@ -252,3 +287,521 @@ def uploads_requeue_stuck() -> int:
                     _enqueue([upload.pk], archive=upload.kind == Upload.Kind.ARCHIVE)
         touched += done
     return touched
+
+
+# --- Provider connections -------------------------------------------------------------------
+# Connecting: `connection_authorize` starts (a signed `state` bound to the person, a one-time
+# nonce with the PKCE verifier kept server-side), `connection_complete` finishes at the
+# callback. Tokens are stored encrypted and refreshed single-flight (a row lock): two workers
+# never both spend a rotating refresh token.
+
+STATE_SALT = "devices.oauth.state"
+STATE_TTL_S = 600
+TOKEN_LEEWAY = timedelta(minutes=2)
+
+
+@dataclass
+class AuthorizeStart:
+    url: str
+    state: str
+
+
+def _adapter(name: str) -> providers.Provider:
+    adapter = providers.get(name)
+    if adapter is None or not adapter.enabled():
+        raise ProviderUnknown()
+    return adapter
+
+
+def _state_key(nonce: str) -> str:
+    return f"devices:oauth:{nonce}"
+
+
+def connection_authorize(*, user, provider: str, redirect_uri: str) -> AuthorizeStart:
+    """Start connecting `provider`: the URL of its consent page and the `state` it returns."""
+    adapter = _adapter(provider)
+    nonce = secrets.token_urlsafe(18)
+    verifier, challenge = pkce_pair() if adapter.supports_pkce else ("", "")
+    cache.set(
+        _state_key(nonce),
+        {"user": user.pk, "provider": provider, "verifier": verifier, "redirect": redirect_uri},
+        STATE_TTL_S,
+    )
+    state = signing.dumps({"n": nonce, "u": user.pk, "p": provider}, salt=STATE_SALT)
+    url = adapter.authorize_url(redirect_uri=redirect_uri, state=state, code_challenge=challenge)
+    return AuthorizeStart(url=url, state=state)
+
+
+def connection_complete(*, user, provider: str, code: str, state: str) -> Connection:
+    """Finish connecting at the callback: check `state` (this person, this provider, used
+    once), exchange the code and store the tokens encrypted."""
+    adapter = _adapter(provider)
+    try:
+        data = signing.loads(state, salt=STATE_SALT, max_age=STATE_TTL_S)
+    except signing.BadSignature:
+        raise OAuthStateInvalid() from None
+    if data.get("p") != provider:
+        raise OAuthStateInvalid()
+    if data.get("u") != user.pk:
+        raise OAuthStateForeign()
+    key = _state_key(data["n"])
+    pending = cache.get(key)
+    if not pending or not cache.delete(key):  # a state is good for one callback only
+        raise OAuthStateInvalid()
+    try:
+        tokens = adapter.exchange_code(
+            code=code, redirect_uri=pending["redirect"], code_verifier=pending["verifier"]
+        )
+    except InvalidGrant:
+        raise OAuthCodeRefused() from None
+    except ProviderError as exc:
+        logger.warning("devices: %s code exchange failed: %s", provider, exc.code)
+        raise ProviderDown() from None
+    if not tokens.external_id:
+        raise OAuthCodeRefused()
+    with transaction.atomic():
+        taken = (
+            Connection.objects.filter(
+                provider=provider, external_id=tokens.external_id, status=Connection.Status.ACTIVE
+            )
+            .exclude(user=user)
+            .exists()
+        )
+        if taken:
+            raise ProviderAccountTaken()
+        connection, _created = Connection.objects.update_or_create(
+            user=user,
+            provider=provider,
+            defaults={
+                "external_id": tokens.external_id,
+                "access_token": tokens.access_token,
+                "refresh_token": tokens.refresh_token,
+                "token_expires_at": tokens.expires_at,
+                "scopes": tokens.scopes[:255],
+                "status": Connection.Status.ACTIVE,
+                "last_error_code": "",
+                "last_error_at": None,
+            },
+        )
+        if provider == SandboxProvider.name:  # the sandbox sends a few workouts at once
+            _enqueue_sandbox(connection.pk, count=3)
+    logger.info("devices: %s connected for user %s", provider, user.pk)
+    return connection
+
+
+def _wipe(connection: Connection, status: str) -> None:
+    connection.access_token = connection.refresh_token = ""
+    connection.token_expires_at = None
+    connection.status = status
+    connection.save(
+        update_fields=["access_token", "refresh_token", "token_expires_at", "status", "modified"]
+    )
+
+
+def connection_disconnect(*, connection: Connection) -> Connection:
+    """Revoke Stride's access at the provider (best effort) and forget the tokens."""
+    adapter = providers.get(connection.provider)
+    if adapter is not None and connection.access_token:
+        try:
+            adapter.deauthorize(
+                access_token=connection.access_token, external_id=connection.external_id
+            )
+        except ProviderError as exc:
+            logger.warning("devices: %s revoke failed: %s", connection.provider, exc.code)
+    _wipe(connection, Connection.Status.DISCONNECTED)
+    return connection
+
+
+def connection_revoked(*, connection: Connection) -> None:
+    """The athlete revoked access (or left) at the provider: stop, and forget the tokens."""
+    _wipe(connection, Connection.Status.REVOKED)
+
+
+def _fresh(connection: Connection) -> bool:
+    expires = connection.token_expires_at
+    return bool(connection.access_token) and (
+        expires is None or expires > timezone.now() + TOKEN_LEEWAY
+    )
+
+
+def connection_access_token(*, connection_id: int) -> str:
+    """A valid access token, refreshed if due. Single-flight: the refresh runs under a row
+    lock and re-checks after taking it, so a second worker uses the first one's new token."""
+    connection = Connection.objects.get(pk=connection_id)
+    if connection.status != Connection.Status.ACTIVE:
+        raise ConnectionInactive()
+    if _fresh(connection):
+        return connection.access_token
+    refused = False
+    with transaction.atomic():
+        connection = Connection.objects.select_for_update().get(pk=connection_id)
+        if connection.status != Connection.Status.ACTIVE:
+            raise ConnectionInactive()
+        if _fresh(connection):
+            return connection.access_token
+        adapter = _adapter(connection.provider)
+        try:
+            tokens = adapter.refresh(refresh_token=connection.refresh_token)
+        except InvalidGrant:
+            refused = True
+            connection.status = Connection.Status.ERROR
+            connection.last_error_code = InvalidGrant.code
+            connection.last_error_at = timezone.now()
+            connection.save(
+                update_fields=["status", "last_error_code", "last_error_at", "modified"]
+            )
+        else:
+            connection.access_token = tokens.access_token
+            connection.refresh_token = tokens.refresh_token or connection.refresh_token
+            connection.token_expires_at = tokens.expires_at
+            connection.save(
+                update_fields=["access_token", "refresh_token", "token_expires_at", "modified"]
+            )
+    if refused:
+        logger.warning("devices: %s refused the refresh token", connection.provider)
+        raise ConnectionInactive()
+    return connection.access_token
+
+
+# --- Webhooks -------------------------------------------------------------------------------
+# verify the raw body → store each event once under its unique key → enqueue after commit →
+# answer. A Celery job then fetches, normalizes and records through `record_activity`.
+
+
+def webhook_handshake(*, provider: str, params: dict) -> dict | str | None:
+    return _adapter(provider).handshake(params)
+
+
+def webhook_receive(*, provider: str, body: bytes, headers) -> list[int]:
+    """Check and store one delivery; return the ids of events seen for the first time.
+    A forged body raises before anything is stored or queued."""
+    adapter = _adapter(provider)
+    if len(body) > settings.DEVICES_WEBHOOK_MAX_BYTES:
+        raise WebhookTooLarge()
+    try:
+        adapter.verify(body=body, headers=headers)
+    except SignatureInvalid as exc:
+        logger.warning("devices: %s webhook refused: %s", provider, exc)
+        raise WebhookRefused() from None
+    try:
+        parsed = adapter.parse_events(body=body, headers=headers)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise WebhookMalformed() from None
+    kept = {name: headers[name][:200] for name in adapter.kept_headers if name in headers}
+    text = body.decode("utf-8", errors="replace")
+    new = []
+    with transaction.atomic():
+        for event in parsed:
+            row, created = WebhookEvent.objects.get_or_create(
+                provider=provider,
+                key=event.key,
+                defaults={
+                    "kind": event.kind,
+                    "external_id": event.external_id,
+                    "object_id": event.object_id,
+                    "body": text,
+                    "headers": {**kept, **({"data": event.data} if event.data else {})},
+                },
+            )
+            if created:
+                new.append(row.pk)
+        _enqueue_events(new)
+    return new
+
+
+def _enqueue_events(event_ids: list[int], *, countdown: float = 0) -> None:
+    from apps.devices.tasks import webhook_event_process_task
+
+    def send() -> None:
+        for event_id in event_ids:
+            if countdown:
+                webhook_event_process_task.apply_async(
+                    kwargs={"event_id": event_id}, countdown=bounded_countdown(countdown)
+                )
+            else:
+                webhook_event_process_task.delay(event_id=event_id)
+
+    if event_ids:
+        transaction.on_commit(send)
+
+
+# Circuit breaker per provider, in the cache shared by every worker.
+
+
+def _breaker_keys(provider: str) -> tuple[str, str]:
+    return f"devices:breaker:{provider}:failures", f"devices:breaker:{provider}:open"
+
+
+def breaker_open_until(provider: str) -> float | None:
+    """When the provider's breaker closes again (a UNIX time), or None when it is closed."""
+    until = cache.get(_breaker_keys(provider)[1])
+    return until if until and until > time.time() else None
+
+
+def breaker_failure(provider: str) -> None:
+    failures, open_key = _breaker_keys(provider)
+    cooldown = settings.DEVICES_BREAKER_COOLDOWN_S
+    cache.add(failures, 0, timeout=cooldown)
+    if cache.incr(failures) >= settings.DEVICES_BREAKER_THRESHOLD:
+        cache.set(open_key, time.time() + cooldown, timeout=cooldown)
+        cache.delete(failures)
+        logger.warning("devices: %s breaker open for %s s", provider, cooldown)
+
+
+def breaker_success(provider: str) -> None:
+    cache.delete(_breaker_keys(provider)[0])
+
+
+def _backoff_s(attempts: int) -> float:
+    """Exponential backoff with full jitter around it: 30 s, 60 s, 2 min, … capped at 1 h."""
+    base = min(3600.0, 30.0 * 2 ** max(0, attempts - 1))
+    return base * random.uniform(0.5, 1.5)  # noqa: S311 - jitter, not a secret
+
+
+def _save_event(event: WebhookEvent, **changes) -> None:
+    for name, value in changes.items():
+        setattr(event, name, value)
+    event.save(update_fields=[*changes, "modified"])
+
+
+def _retry_later(event: WebhookEvent, error: str, *, delay: float, spend: bool = True) -> str:
+    if not spend:
+        event.attempts = max(0, event.attempts - 1)
+    elif event.attempts >= settings.DEVICES_EVENT_MAX_ATTEMPTS:
+        _save_event(event, status=WebhookEvent.Status.EXHAUSTED, error=error[:255])
+        WEBHOOK_FAILURES.labels(event.provider, "exhausted").inc()
+        return event.status
+    _save_event(
+        event,
+        status=WebhookEvent.Status.RETRYING,
+        attempts=event.attempts,
+        next_attempt_at=timezone.now() + timedelta(seconds=delay),
+        error=error[:255],
+    )
+    _enqueue_events([event.pk], countdown=delay)
+    return event.status
+
+
+def _event_claim(event_id: int) -> WebhookEvent | None:
+    """Take a due event for processing (one worker at a time), counting the attempt."""
+    S = WebhookEvent.Status
+    now = timezone.now()
+    with transaction.atomic():
+        event = (
+            WebhookEvent.objects.select_for_update(skip_locked=True)
+            .filter(pk=event_id, status__in=[S.RECEIVED, S.RETRYING])
+            .first()
+        )
+        if event is None:
+            return None  # done already, or another worker has it
+        if event.next_attempt_at and event.next_attempt_at > now + timedelta(seconds=1):
+            return None  # not due: the release job (or a later task) brings it back
+        until = breaker_open_until(event.provider)
+        if until is not None:
+            _save_event(
+                event,
+                status=S.RETRYING,
+                next_attempt_at=timezone.now() + timedelta(seconds=until - time.time()),
+                error="breaker open",
+            )
+            return None
+        _save_event(event, status=S.PROCESSING, attempts=event.attempts + 1)
+    return event
+
+
+def webhook_event_process(*, event_id: int) -> str | None:
+    """Act on one stored event; idempotent (a done event is left alone). Returns its status."""
+    event = _event_claim(event_id)
+    if event is None:
+        return None
+    provider = event.provider
+    try:
+        status = _handle(event)
+    except RateLimited as exc:
+        WEBHOOK_FAILURES.labels(provider, "rate_limited").inc()
+        return _retry_later(event, exc.code, delay=exc.reset_s, spend=False)
+    except ProviderUnavailable as exc:
+        breaker_failure(provider)
+        WEBHOOK_FAILURES.labels(provider, "unavailable").inc()
+        _connection_error(event, exc.code)
+        return _retry_later(event, exc.code, delay=_backoff_s(event.attempts))
+    except NotReady as exc:
+        return _retry_later(event, exc.code, delay=_backoff_s(event.attempts))
+    except ObjectGone:
+        status = WebhookEvent.Status.IGNORED
+    except (ConnectionInactive, ProviderUnknown) as exc:
+        WEBHOOK_FAILURES.labels(provider, "inactive").inc()
+        _save_event(event, status=WebhookEvent.Status.EXHAUSTED, error=exc.code)
+        return event.status
+    except (ActivityInvalid, ImportFailed, ProviderError) as exc:
+        WEBHOOK_FAILURES.labels(provider, "invalid").inc()
+        _save_event(event, status=WebhookEvent.Status.EXHAUSTED, error=getattr(exc, "code", ""))
+        return event.status
+    except Exception as exc:
+        logger.exception("devices: %s event %s crashed", provider, event.pk)
+        return _retry_later(event, type(exc).__name__, delay=_backoff_s(event.attempts))
+    breaker_success(provider)
+    _save_event(event, status=status, processed_at=timezone.now(), error="")
+    if status == WebhookEvent.Status.DONE:
+        EVENT_LAG.labels(provider).observe((event.processed_at - event.created).total_seconds())
+    return status
+
+
+def _connection_error(event: WebhookEvent, code: str) -> None:
+    if event.connection_id:
+        Connection.objects.filter(pk=event.connection_id).update(
+            last_error_code=code, last_error_at=timezone.now()
+        )
+
+
+def _handle(event: WebhookEvent) -> str:
+    S = WebhookEvent.Status
+    if event.kind == KIND_IGNORE:
+        return S.IGNORED
+    connection = selectors.connection_for_account(
+        provider=event.provider, external_id=event.external_id
+    )
+    if connection is None:
+        return S.IGNORED  # nobody here is connected to that account
+    if event.connection_id != connection.pk:
+        _save_event(event, connection=connection)
+    owner = connection.user
+    if event.kind in (KIND_DEAUTHORIZE, KIND_ATHLETE_DELETE):
+        connection_revoked(connection=connection)
+        return S.DONE
+    if event.kind == KIND_DELETE:
+        activity = training_selectors.activity_by_source(
+            owner=owner, provider=event.provider, external_id=event.object_id
+        )
+        if activity is not None:
+            training_services.delete_activity(activity=activity)
+        return S.DONE
+    if connection.status != Connection.Status.ACTIVE:
+        return S.IGNORED
+    adapter = _adapter(event.provider)
+    token = connection_access_token(connection_id=connection.pk)
+    parsed = ParsedEvent(
+        key=event.key,
+        kind=event.kind,
+        external_id=event.external_id,
+        object_id=event.object_id,
+        data=event.headers.get("data", {}),
+    )
+    normalized = adapter.fetch_activity(access_token=token, event=parsed)
+    recorded = training_services.record_activity(owner=owner, activity=normalized)
+    if (
+        event.kind == KIND_UPDATE
+        and not recorded.created
+        and recorded.activity.provider == event.provider
+        and normalized.title
+        and recorded.activity.title != normalized.title[:120]
+    ):
+        training_services.update_activity(activity=recorded.activity, title=normalized.title[:120])
+    _save_event(event, activity=recorded.activity)
+    Connection.objects.filter(pk=connection.pk).update(
+        last_sync_at=timezone.now(), last_error_code="", last_error_at=None
+    )
+    return S.DONE
+
+
+def webhook_event_replay(*, event: WebhookEvent) -> None:
+    """Run a stored event again from the start (support, from the admin)."""
+    _save_event(
+        event,
+        status=WebhookEvent.Status.RETRYING,
+        attempts=0,
+        next_attempt_at=timezone.now(),
+        error="",
+    )
+    _enqueue_events([event.pk])
+
+
+def webhook_events_release_due() -> int:
+    """Queue events whose retry time came, and heal events a dead worker left behind."""
+    S = WebhookEvent.Status
+    now = timezone.now()
+    WebhookEvent.objects.filter(
+        status=S.PROCESSING, modified__lt=now - timedelta(minutes=15)
+    ).update(status=S.RETRYING, next_attempt_at=now)
+    WebhookEvent.objects.filter(status=S.RECEIVED, created__lt=now - timedelta(minutes=5)).update(
+        status=S.RETRYING, next_attempt_at=now
+    )
+    due = selectors.webhook_events_due(now=now)
+    _enqueue_events(due)
+    return len(due)
+
+
+def connections_reconcile(*, days: int = 2) -> int:
+    """Heal missed webhooks: list each connection's recent activities where the provider
+    allows it, and put the unknown ones through the webhook pipeline as events."""
+    names = [p.name for p in providers.enabled() if p.supports_reconciliation]
+    since = timezone.now() - timedelta(days=days)
+    queued = 0
+    for connection in selectors.connections_to_reconcile(providers=names):
+        adapter = _adapter(connection.provider)
+        try:
+            token = connection_access_token(connection_id=connection.pk)
+            recent = adapter.list_recent(access_token=token, since=since)
+        except (ProviderError, ConnectionInactive) as exc:
+            logger.warning("devices: %s reconciliation skipped: %s", connection.provider, exc.code)
+            continue
+        for item in recent:
+            known = training_selectors.activity_by_source(
+                owner=connection.user, provider=connection.provider, external_id=item.object_id
+            )
+            if known is not None:
+                continue
+            with transaction.atomic():
+                row, created = WebhookEvent.objects.get_or_create(
+                    provider=connection.provider,
+                    key=f"reconcile:{item.object_id}",
+                    defaults={
+                        "kind": KIND_CREATE,
+                        "external_id": connection.external_id,
+                        "object_id": item.object_id,
+                        "body": "",
+                        "connection": connection,
+                    },
+                )
+                if created:
+                    _enqueue_events([row.pk])
+                    queued += 1
+    return queued
+
+
+# --- Sandbox provider -----------------------------------------------------------------------
+
+
+def _enqueue_sandbox(connection_id: int, *, count: int) -> None:
+    from apps.devices.tasks import sandbox_workouts_send_task
+
+    transaction.on_commit(
+        lambda: sandbox_workouts_send_task.delay(connection_id=connection_id, count=count)
+    )
+
+
+def sandbox_workouts_request(*, connection: Connection, count: int = 1) -> None:
+    """Ask the sandbox for more workouts (the "send a workout" button)."""
+    if connection.provider != SandboxProvider.name or connection.status != "active":
+        raise ConnectionInactive()
+    _enqueue_sandbox(connection.pk, count=count)
+
+
+def sandbox_workouts_send(*, connection_id: int, count: int) -> list[int]:
+    """Play the sandbox platform: make `count` workouts of the last days and deliver one SIGNED
+    webhook for them through `webhook_receive`, the same door a real provider uses."""
+    connection = Connection.objects.filter(pk=connection_id, status="active").first()
+    if connection is None:
+        return []
+    adapter = _adapter(SandboxProvider.name)
+    rng = random.Random()  # noqa: S311 - made-up workouts
+    now = timezone.now().replace(microsecond=0)
+    events = []
+    for day in range(count):
+        start = (now - timedelta(days=day, hours=rng.randint(2, 10))).replace(second=0)
+        sport = "ride" if rng.random() < 0.3 else "run"
+        events.append(
+            ("activity.created", adapter.new_activity_id(start=start, sport=sport, rng=rng))
+        )
+    body, headers = adapter.events_body(athlete=connection.external_id, events=events)
+    return webhook_receive(provider=SandboxProvider.name, body=body, headers=headers)

@@ -34,3 +34,28 @@ def archive_expand_task(*, upload_id: int) -> None:
 def uploads_requeue_stuck_task() -> int:
     """Re-queue (or fail) uploads a dead worker left "processing"."""
     return services.uploads_requeue_stuck()
+
+
+@shared_task(name="devices.webhook_event_process", **TRANSIENT_RETRY)
+def webhook_event_process_task(*, event_id: int) -> str | None:
+    """Fetch, normalize and record what one provider webhook event announced. Provider
+    trouble is rescheduled by the service itself (429 after the reset, 5xx with backoff)."""
+    return services.webhook_event_process(event_id=event_id)
+
+
+@shared_task(name="devices.webhook_events_release_due")
+def webhook_events_release_due_task() -> int:
+    """Queue the webhook events whose retry time came (beat, every minute)."""
+    return services.webhook_events_release_due()
+
+
+@shared_task(name="devices.connections_reconcile", **TRANSIENT_RETRY)
+def connections_reconcile_task() -> int:
+    """Nightly: list recent activities at providers that allow it, to heal missed webhooks."""
+    return services.connections_reconcile()
+
+
+@shared_task(name="devices.sandbox_workouts_send", **TRANSIENT_RETRY)
+def sandbox_workouts_send_task(*, connection_id: int, count: int) -> list[int]:
+    """The sandbox platform delivers signed webhooks for `count` new workouts."""
+    return services.sandbox_workouts_send(connection_id=connection_id, count=count)

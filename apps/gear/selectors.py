@@ -147,3 +147,13 @@ def replacement_suggestions(*, user, gear: Gear, limit: int = 3) -> list[Suggest
     for ranker in hooks.rankers():
         suggestions = ranker(user=user, gear=gear, suggestions=suggestions)
     return suggestions[:limit]
+
+
+def gear_product_history() -> QuerySet:
+    """(owner_id, product_id, created) of every catalog product someone owns, oldest first (for
+    the recommendations app: who buys what)."""
+    return (
+        Gear.objects.filter(product__isnull=False)
+        .order_by("created", "pk")
+        .values_list("owner_id", "product_id", "created")
+    )

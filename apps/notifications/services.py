@@ -24,6 +24,7 @@ from django.db.models import F, Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from apps.core import metrics as core_metrics
 from apps.core.tasks import bounded_countdown
 from apps.notifications import hooks, kinds, rendering, selectors, senders
 from apps.notifications.exceptions import (
@@ -292,7 +293,9 @@ def _attempt(
     except PermanentFailure as exc:
         if exc.disable:
             channel_disable(user=delivery.user, channel=delivery.channel, reason=exc.reason)
+        core_metrics.notification_failed(channel=delivery.channel)
         return _finish(delivery, Status.FAILED, exc.reason)
+    core_metrics.notification_sent(channel=delivery.channel)
     return Status.SENT
 
 

@@ -27,6 +27,20 @@ def register_follow_lookup(
     _follows, _followed_ids = follows, followed_ids
 
 
+# Blocks arrive with the community app too: two people where one blocked the other see none of
+# each other's activities. `blocked(viewer_id, owner_id)` answers for one pair,
+# `blocked_ids(viewer_id)` gives everyone hidden from the viewer.
+_blocked: Callable[[int, int], bool] | None = None
+_blocked_ids: Callable[[int], set[int]] | None = None
+
+
+def register_block_lookup(
+    blocked: Callable[[int, int], bool], blocked_ids: Callable[[int], set[int]]
+) -> None:
+    global _blocked, _blocked_ids
+    _blocked, _blocked_ids = blocked, blocked_ids
+
+
 # Providers whose terms allow showing their data to its owner only (Strava's API agreement):
 # their activities are never shown to anyone else, whatever the visibility says, and stay out
 # of feeds, leaderboards and challenges of others.
@@ -37,6 +51,13 @@ def can_view(*, viewer, activity: Activity) -> bool:
     if viewer is not None and viewer.is_authenticated and viewer.pk == activity.owner_id:
         return True
     if activity.provider in OWNER_ONLY_PROVIDERS:
+        return False
+    if (
+        viewer is not None
+        and viewer.is_authenticated
+        and _blocked is not None
+        and _blocked(viewer.pk, activity.owner_id)
+    ):
         return False
     if activity.visibility == Visibility.PUBLIC:
         return True
@@ -62,6 +83,10 @@ def visible_activities(*, viewer, owner_id: int | None = None) -> QuerySet[Activ
             allowed |= (
                 Q(visibility=Visibility.FOLLOWERS, owner_id__in=_followed_ids(viewer.pk)) & shared
             )
+        if _blocked_ids is not None:
+            hidden = _blocked_ids(viewer.pk)
+            if hidden:
+                allowed &= ~Q(owner_id__in=hidden)
     return qs.filter(allowed).order_by("-start_time", "-id")
 
 
@@ -80,6 +105,12 @@ def activity_get(*, viewer, activity_id: int) -> Activity | None:
 def activity_by_source(*, owner, provider: str, external_id: str) -> Activity | None:
     """The owner's activity a provider knows by this id (for that provider's deletions)."""
     return Activity.objects.filter(owner=owner, provider=provider, external_id=external_id).first()
+
+
+def activities_by_ids(*, ids: list[int]) -> list[Activity]:
+    """Activities by id in the order given (for apps that keep their own indexes of them)."""
+    found = Activity.objects.select_related("owner").in_bulk(ids)
+    return [found[i] for i in ids if i in found]
 
 
 def activity_owned(*, owner, activity_id: int) -> Activity | None:
@@ -120,6 +151,28 @@ def viewer_rules(*, viewer, activity: Activity) -> ViewerRules:
         frozenset(profile.hidden_fields or ()),
         accounts_selectors.track_privacy_filter(user_id=activity.owner_id, activity_id=activity.pk),
     )
+
+
+def viewer_rules_many(*, viewer, activities: list[Activity]) -> dict[int, ViewerRules]:
+    """`viewer_rules` for a page of activities of many owners in a fixed number of queries
+    (select `owner__profile` with the activities)."""
+    viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
+    others = {a.owner_id for a in activities if a.owner_id != viewer_id}
+    zones = accounts_selectors.privacy_zones_by_user(user_ids=others) if others else {}
+    rules: dict[int, ViewerRules] = {}
+    for activity in activities:
+        if activity.owner_id == viewer_id:
+            rules[activity.pk] = ViewerRules(True, frozenset(), None)
+            continue
+        profile = accounts_selectors.profile_for(user=activity.owner)
+        rules[activity.pk] = ViewerRules(
+            False,
+            frozenset(profile.hidden_fields or ()),
+            accounts_selectors.track_privacy_filter(
+                user_id=activity.owner_id, activity_id=activity.pk, zones=zones[activity.owner_id]
+            ),
+        )
+    return rules
 
 
 def summary_points(activity: Activity, rules: ViewerRules) -> list[list[tuple[float, float]]]:
@@ -211,3 +264,13 @@ def personal_records(*, owner) -> list[BestEffort]:
     for effort in efforts:
         chosen.setdefault(effort.distance, effort)  # the first time it was run that fast
     return [chosen[key] for key in metrics.BEST_EFFORTS if key in chosen]
+
+
+def sport_mix(*, owner_id: int, since=None) -> dict[str, int]:
+    """How many activities of each sport the owner recorded (since a time): the sport mix."""
+    from django.db.models import Count
+
+    qs = Activity.objects.filter(owner_id=owner_id)
+    if since is not None:
+        qs = qs.filter(start_time__gte=since)
+    return dict(qs.values_list("sport").annotate(n=Count("id")).order_by())

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts import selectors as accounts_selectors
 from apps.accounts.models import Visibility
+from apps.core import metrics as core_metrics
 from apps.core.events import publish
 from apps.training import metrics, streams
 from apps.training.exceptions import ActivityInvalid
@@ -322,6 +323,7 @@ def record_activity(*, owner, activity: NormalizedActivity) -> Recorded:
             distance_m=record.distance_m,
             moving_s=record.moving_s,
         )
+    core_metrics.activity_imported(source=record.provider or record.source)
     return Recorded(record, created=True)
 
 

@@ -55,6 +55,7 @@ THIRD_PARTY_APPS = [
     "allauth.mfa",
     "allauth.headless",
     "allauth.usersessions",
+    "oauth2_provider",
 ]
 LOCAL_APPS = [
     "apps.core",
@@ -64,6 +65,11 @@ LOCAL_APPS = [
     "apps.devices",
     "apps.challenges",
     "apps.gear",
+    "apps.groups",
+    "apps.partners",
+    "apps.promos",
+    "apps.experiments",
+    "apps.recommendations",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -87,6 +93,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "waffle.middleware.WaffleMiddleware",
+    "apps.experiments.web.ExperimentCookieMiddleware",
     "apps.core.analytics.AnalyticsFlushMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
@@ -227,6 +234,24 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Uploads left "processing" by a worker that died are queued again (or failed).
     "devices-requeue-stuck-uploads": {"task": "devices.requeue_stuck_uploads", "schedule": 300.0},
+    # Webhook retries that came due (and first tries a lost task left behind).
+    "partners-deliveries-dispatch": {"task": "partners.deliveries_dispatch", "schedule": 30.0},
+    # Provider webhook events due for a retry (or lost by a dead worker), and the nightly
+    # reconciliation that lists recent activities at providers that allow it.
+    "devices-webhook-events-release-due": {
+        "task": "devices.webhook_events_release_due",
+        "schedule": 60.0,
+    },
+    "devices-connections-reconcile": {
+        "task": "devices.connections_reconcile",
+        "schedule": crontab(hour=3, minute=20),
+    },
+    # Promos: old loyalty points expire nightly; news feeds are read every half hour.
+    "promos-points-expire": {
+        "task": "promos.points_expire",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    "promos-news-import": {"task": "promos.news_import_all", "schedule": 1800.0},
 }
 # Which adapter adjusts plan weeks (apps.training.plans.adaptation); "rules" is built in.
 TRAINING_PLAN_ADAPTER = env("TRAINING_PLAN_ADAPTER", default="rules")
@@ -296,6 +321,50 @@ GEAR_FEED_REPLAY_WINDOW_S = env.int("GEAR_FEED_REPLAY_WINDOW_S", default=300)
 # Largest product feed the partner endpoint reads (a full 50,000-product feed is ~20 MB).
 GEAR_FEED_MAX_BYTES = env.int("GEAR_FEED_MAX_BYTES", default=64 * 1024 * 1024)
 UPLOAD_STUCK_MINUTES = env.int("UPLOAD_STUCK_MINUTES", default=15)
+# --- Provider connections and webhooks (apps.devices.providers) ---------------------------
+# Seconds one call to a provider may take; largest webhook body read; attempts per event
+# before it is left "failed for good" (replayable in the admin); provider failures in a row
+# that open its circuit breaker, and for how long it stays open.
+DEVICES_HTTP_TIMEOUT_S = env.float("DEVICES_HTTP_TIMEOUT_S", default=10.0)
+DEVICES_WEBHOOK_MAX_BYTES = env.int("DEVICES_WEBHOOK_MAX_BYTES", default=1024 * 1024)
+DEVICES_EVENT_MAX_ATTEMPTS = env.int("DEVICES_EVENT_MAX_ATTEMPTS", default=6)
+DEVICES_BREAKER_THRESHOLD = env.int("DEVICES_BREAKER_THRESHOLD", default=5)
+DEVICES_BREAKER_COOLDOWN_S = env.int("DEVICES_BREAKER_COOLDOWN_S", default=300)
+# The sandbox provider (no keys; fake consent page and signed webhooks inside Stride). Off in
+# production unless switched on.
+DEVICES_SANDBOX_ENABLED = env.bool("DEVICES_SANDBOX_ENABLED", default=True)
+DEVICES_SANDBOX_WEBHOOK_SECRET = env("DEVICES_SANDBOX_WEBHOOK_SECRET", default="") or (
+    "devices-sandbox:" + SECRET_KEY
+)
+# Strava: the app's client id and secret, the verify token of the webhook subscription and its
+# id (events naming another subscription are refused), and the base URL (tests: a fake).
+STRAVA_CLIENT_ID = env("STRAVA_CLIENT_ID", default="")
+STRAVA_CLIENT_SECRET = env("STRAVA_CLIENT_SECRET", default="")
+STRAVA_VERIFY_TOKEN = env("STRAVA_VERIFY_TOKEN", default="")
+STRAVA_SUBSCRIPTION_ID = env("STRAVA_SUBSCRIPTION_ID", default="")
+STRAVA_BASE_URL = env("STRAVA_BASE_URL", default="https://www.strava.com")
+# Polar AccessLink: client id and secret, the webhook's signature secret (given when the webhook
+# is created), and the three hosts it uses (tests: a fake).
+POLAR_CLIENT_ID = env("POLAR_CLIENT_ID", default="")
+POLAR_CLIENT_SECRET = env("POLAR_CLIENT_SECRET", default="")
+POLAR_WEBHOOK_SECRET = env("POLAR_WEBHOOK_SECRET", default="")
+POLAR_FLOW_URL = env("POLAR_FLOW_URL", default="https://flow.polar.com")
+POLAR_REMOTE_URL = env("POLAR_REMOTE_URL", default="https://polarremote.com")
+POLAR_API_URL = env("POLAR_API_URL", default="https://www.polaraccesslink.com")
+# Garmin Connect Developer Program (OAuth 2 PKCE): client id and secret, and its hosts.
+GARMIN_CLIENT_ID = env("GARMIN_CLIENT_ID", default="")
+GARMIN_CLIENT_SECRET = env("GARMIN_CLIENT_SECRET", default="")
+GARMIN_CONNECT_URL = env("GARMIN_CONNECT_URL", default="https://connect.garmin.com")
+GARMIN_AUTH_URL = env("GARMIN_AUTH_URL", default="https://diauth.garmin.com")
+GARMIN_API_URL = env("GARMIN_API_URL", default="https://apis.garmin.com")
+# Suunto Cloud API: client id and secret, the API subscription key, the notification secret
+# that signs webhooks, and its hosts.
+SUUNTO_CLIENT_ID = env("SUUNTO_CLIENT_ID", default="")
+SUUNTO_CLIENT_SECRET = env("SUUNTO_CLIENT_SECRET", default="")
+SUUNTO_SUBSCRIPTION_KEY = env("SUUNTO_SUBSCRIPTION_KEY", default="")
+SUUNTO_NOTIFICATION_SECRET = env("SUUNTO_NOTIFICATION_SECRET", default="")
+SUUNTO_OAUTH_URL = env("SUUNTO_OAUTH_URL", default="https://cloudapi-oauth.suunto.com")
+SUUNTO_API_URL = env("SUUNTO_API_URL", default="https://cloudapi.suunto.com")
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_SERVE_SPECIFICATION = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
@@ -417,10 +486,13 @@ SPECTACULAR_SETTINGS = {
         "VisibilityEnum": "apps.accounts.models.Visibility",
         "NotificationChannelEnum": "apps.notifications.kinds.Channel",
         "SportEnum": "apps.training.models.Sport",
+        "GroupRoleEnum": "apps.groups.models.Role",
+        "LiveRoleEnum": "apps.groups.models.LiveParticipant.Role",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "apps.core.api.schema.add_error_responses",
+        "apps.partners.api.schema.add_webhooks",
     ],
 }
 API_MIN_APP_VERSION = env("API_MIN_APP_VERSION", default="1.0.0")
@@ -509,7 +581,99 @@ PRIVACY_ZONE_SECRET = env("PRIVACY_ZONE_SECRET", default="") or ("privacy-zones:
 IMAGE_UPLOAD_MAX_BYTES = env.int("IMAGE_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 IMAGE_MAX_PIXELS = 40_000_000  # larger images are refused before decoding (decompression bombs)
 
+# --- Promotions, loyalty and news (apps.promos) -------------------------------------------
+PROMOS_POINTS_EXPIRY_DAYS = env.int("PROMOS_POINTS_EXPIRY_DAYS", default=365)
+PROMOS_NEWS_MAX_BYTES = env.int("PROMOS_NEWS_MAX_BYTES", default=2 * 1024 * 1024)
+PROMOS_NEWS_TIMEOUT_S = (5, 15)  # connect, read
+PROMOS_NEWS_MAX_ITEMS = 50  # per fetch of one feed
+# --- Operations (issue 13): read replica, backups -----------------------------------------
+# A PostgreSQL read replica: reads marked safe (apps.core.db_router) go there; writes, reads in
+# a transaction and reads after a write in the same request or task stay on the primary.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    for _key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "OPTIONS", "ATOMIC_REQUESTS"):
+        if _key in DATABASES["default"]:
+            DATABASES["replica"][_key] = DATABASES["default"][_key]
+# Celery workers serve Prometheus metrics on this port when set (apps.core.metrics); prefork
+# workers also need PROMETHEUS_MULTIPROC_DIR (an empty writable folder) to sum their children.
+CELERY_METRICS_PORT = env.int("CELERY_METRICS_PORT", default=0)
+# OPTIONS must not 500 on views without a serializer_class (schemathesis found it).
+REST_FRAMEWORK["DEFAULT_METADATA_CLASS"] = "apps.core.api.metadata.SchemaPointerMetadata"
+if "replica" in DATABASES:
+    DATABASE_ROUTERS = ["apps.core.db_router.ReplicaRouter"]
+    MIDDLEWARE.insert(1, "apps.core.db_router.ReplicaRequestMiddleware")
+
 # --- Social sign-in (allauth providers) ---------------------------------------------------
 from config.settings.socialaccount import *  # noqa: E402, F403
 
 INSTALLED_APPS += SOCIAL_PROVIDER_APPS
+
+# --- Partners (apps.partners): OAuth 2 for partner apps, webhooks, rate limits -------------
+from django.utils.translation import gettext_lazy  # noqa: E402
+
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "activities:read": gettext_lazy("Read your activities"),
+        "activities:write": gettext_lazy("Add activities to your account"),
+        "profile:read": gettext_lazy("Read your profile"),
+        # promos: a shop's client-credentials scope (apps/promos/api/shop.py)
+        "shop": gettext_lazy("Check coupons and report orders as a shop"),
+    },
+    "DEFAULT_SCOPES": ["profile:read"],
+    "PKCE_REQUIRED": True,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
+    "OAUTH2_VALIDATOR_CLASS": "apps.partners.oauth.PartnerOAuth2Validator",
+}
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105 - a model label
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"  # noqa: S105 - a model label
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"  # noqa: S105 - a model label
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+# The OAuth 2.0 Security BCP (RFC 9700) now, not when django-oauth-toolkit 4 makes it the
+# default: no implicit or password grants, S256 PKCE only, tokens only in the Authorization
+# header, `iss` in authorization responses, tokens stored hashed, a replayed refresh token
+# revokes its whole family. http redirect URIs stay allowed outside production (loopback
+# callbacks of local development); production allows https only.
+OAUTH2_PROVIDER.update(
+    {
+        "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+        "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+        "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+        "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+        "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+        "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+        "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    }
+)
+# --- Group chat and live runs (apps/groups/chat.py, live.py; docs/websockets.md) -----------
+WS_TICKET_SECONDS = env.int("WS_TICKET_SECONDS", default=30)  # single-use socket tickets
+# At most this many chat messages per person in this many seconds (an error frame beyond).
+CHAT_RATE_LIMIT = (
+    env.int("CHAT_RATE_MESSAGES", default=10),
+    env.int("CHAT_RATE_SECONDS", default=10),
+)
+LIVE_TICK_SECONDS = env.float("LIVE_TICK_SECONDS", default=1.0)  # one snapshot/session/tick
+LIVE_FLUSH_POINTS = 20  # buffered points written in one bulk insert at this many...
+LIVE_FLUSH_SECONDS = 15  # ...or after this long
+LIVE_MAX_SPEED_MPS = 12.0  # faster than this between two points is a GPS jump
+LIVE_MAX_ACCURACY_M = 100.0
+LIVE_STALE_SECONDS = 15  # a runner silent this long is shown as stale
+LIVE_POINTS_RETENTION_SECONDS = env.int("LIVE_POINTS_RETENTION_SECONDS", default=24 * 3600)
+CELERY_BEAT_SCHEDULE["groups-live-points-purge"] = {
+    "task": "groups.live_points_purge",
+    "schedule": 3600.0,
+}
+SPECTACULAR_SETTINGS["DESCRIPTION"] += (
+    " Websockets (group chat, live group runs, single-use tickets from `POST /api/v1/ws-tickets/`"
+    ") are described in docs/websockets.md: message types, error frames, close codes, resuming."
+)
+# --- Recommendations and experiments (apps.recommendations, apps.experiments) ---------------
+# Nightly on the `ml` queue: retrain every recommender and the next-week load model. Set
+# TRAINING_PLAN_ADAPTER=learned to let the load model adapt plan weeks (guardrails included;
+# the rules answer while no model is active).
+CELERY_BEAT_SCHEDULE["recommendations-train-models"] = {
+    "task": "recommendations.models_train",
+    "schedule": crontab(hour=3, minute=15),
+}

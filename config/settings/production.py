@@ -53,3 +53,16 @@ if SENTRY_DSN:
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
         environment=env("SENTRY_ENVIRONMENT", default="production"),
     )
+
+# Provider sandbox (apps.devices): off unless asked for; its secret follows the real SECRET_KEY.
+DEVICES_SANDBOX_ENABLED = env.bool("DEVICES_SANDBOX_ENABLED", default=False)
+DEVICES_SANDBOX_WEBHOOK_SECRET = env("DEVICES_SANDBOX_WEBHOOK_SECRET", default="") or (
+    "devices-sandbox:" + SECRET_KEY
+)
+
+# OAuth redirect URIs of partner apps: https only in production (RFC 9700 §2.1).
+OAUTH2_PROVIDER = {
+    **OAUTH2_PROVIDER,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+}

@@ -24,3 +24,11 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "1000/min", "user": "1000/mi
 ANALYTICS_BUFFER_SIZE = 50
 WHITENOISE_AUTOREFRESH = True  # no collected static in tests
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True  # http://127.0.0.1 and the test client
+# A second alias on the same database (a TEST MIRROR) exercises the read-replica router
+# (apps.core.db_router) without a second server; CI may point DATABASE_REPLICA_URL elsewhere.
+if "replica" not in DATABASES:
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["apps.core.db_router.ReplicaRouter"]
+    MIDDLEWARE.insert(1, "apps.core.db_router.ReplicaRequestMiddleware")
+else:
+    DATABASES["replica"].setdefault("TEST", {"MIRROR": "default"})

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from apps.accounts import services
 from apps.accounts.models import DataExport
+from apps.core import personal_data
 from tests.accounts.consents import agree_to_all, publish_documents
 from tests.accounts.factories import UserFactory
 from tests.accounts.images import jpeg_with_gps, upload
@@ -54,30 +55,26 @@ def test_the_archive_holds_every_part_and_the_original_files(athlete, token_clie
     assert download["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
 
-    assert sorted(archive.namelist()) == [
-        "accounts.json",
-        "challenges.json",
-        "devices.json",
-        "files/accounts/avatar.jpg",
-        "gear.json",
-        "manifest.json",
-        "notifications.json",
-        "training.json",  # every app with personal data adds its part
-        "training_plans.json",
-    ]
+    # Every app with personal data adds its part (the registry), and at least these exist.
+    parts = sorted(personal_data.exporters())
+    assert {
+        "accounts",
+        "challenges",
+        "community",
+        "devices",
+        "gear",
+        "notifications",
+        "training",
+        "training_plans",
+    } <= set(parts)
+    assert sorted(archive.namelist()) == sorted(
+        [f"{part}.json" for part in parts] + ["files/accounts/avatar.jpg", "manifest.json"]
+    )
     manifest = json.loads(archive.read("manifest.json"))
     assert (manifest["format"], manifest["version"], manifest["parts"]) == (
         "stride-export",
         1,
-        [
-            "accounts",
-            "challenges",
-            "devices",
-            "gear",
-            "notifications",
-            "training",
-            "training_plans",
-        ],
+        parts,
     )
     data = json.loads(archive.read("accounts.json"))
     assert data["user"]["email"] == athlete.email

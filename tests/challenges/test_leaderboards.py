@@ -5,8 +5,9 @@ from datetime import date
 import pytest
 
 from apps.accounts.models import Profile
-from apps.challenges import selectors, services
+from apps.challenges import hooks, selectors, services
 from apps.challenges.events import on_activity_changed
+from apps.challenges.exceptions import GroupBoardForbidden
 from apps.challenges.models import LeaderboardEntry
 from apps.core.events import DomainEvent
 from apps.training import selectors as training_selectors
@@ -98,6 +99,36 @@ def test_country_and_following_scopes():
         ]
     finally:
         training_selectors.register_follow_lookup(*previous)
+
+
+def test_a_group_board_has_its_members_and_only_members_read_it(client):
+    member, other_member, outsider = UserFactory(), UserFactory(), UserFactory()
+    for person, km in ((member, 5), (other_member, 8), (outsider, 20)):
+        record(person, km=km, minutes=60)
+    with pytest.raises(GroupBoardForbidden):  # no such group: nobody reads it
+        _board(member, scope="group", group_id=3)
+
+    members = {3: {member.pk, other_member.pk}}
+    previous = (hooks.group_member, hooks.group_member_ids)
+    hooks.register_group_membership(
+        lambda group_id, user_id: user_id in members.get(group_id, set()),
+        lambda group_id: members.get(group_id, set()),
+    )
+    try:
+        assert _order(_board(member, scope="group", group_id=3)) == [
+            (1, other_member.pk, 8000.0),
+            (2, member.pk, 5000.0),
+        ]
+        with pytest.raises(GroupBoardForbidden):
+            _board(outsider, scope="group", group_id=3)
+        client.force_login(outsider)
+        page = client.get("/leaderboards/", {"scope": "group", "group": 3, "period": "week"})
+        assert page.status_code == 403
+        client.force_login(member)
+        page = client.get("/leaderboards/", {"scope": "group", "group": 3})
+        assert page.status_code == 200
+    finally:
+        hooks.register_group_membership(*previous)
 
 
 @pytest.mark.usefixtures("frozen_june")

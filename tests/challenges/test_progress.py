@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from apps.accounts.models import Profile
-from apps.challenges import services
+from apps.challenges import hooks, services
 from apps.challenges.events import on_activity_changed
 from apps.challenges.models import (
     BadgeAward,
@@ -19,6 +19,7 @@ from apps.challenges.models import (
 )
 from apps.core.events import DomainEvent
 from apps.notifications.models import Notification
+from apps.promos.models import PointsEntry
 from tests.accounts.factories import UserFactory
 from tests.challenges.conftest import delete, record, update
 
@@ -79,9 +80,11 @@ def test_completion_gives_one_badge_one_points_award_one_notification(challenge)
         "first-5k",  # the catalog's, from the 20 km runs
     ]
     assert BadgeAward.objects.filter(user=user, badge__criterion="challenge").count() == 1
-    assert list(PointsLedger.objects.filter(user=user).values_list("points", "reason")) == [
+    # Points land in the promos ledger (it registers the awarder of apps.challenges.points).
+    assert list(PointsEntry.objects.filter(user=user).values_list("points", "reference")) == [
         (100, f"challenge:{challenge.pk}")
     ]
+    assert not PointsLedger.objects.filter(user=user).exists()
     assert Notification.objects.filter(user=user, kind="challenge_completed").count() == 1
 
 
@@ -142,13 +145,14 @@ def test_scopes_decide_who_may_join(challenge):
 
     Challenge.objects.filter(pk=challenge.pk).update(scope="group", group_id=7)
     challenge.refresh_from_db()
-    with pytest.raises(ChallengeNotEligible):  # no groups app yet: nobody
+    with pytest.raises(ChallengeNotEligible):  # no such group: nobody belongs to it
         services.challenge_join(challenge=challenge, user=french)
+    previous = (hooks.group_member, hooks.group_member_ids)
     services.register_group_membership(lambda group_id, user_id: group_id == 7)
     try:
         services.challenge_join(challenge=challenge, user=french)
     finally:
-        services.register_group_membership(None)
+        services.register_group_membership(*previous)
     assert Participation.objects.filter(challenge=challenge).count() == 2
 
 

@@ -37,6 +37,7 @@ def test_countdowns_are_clamped_under_the_visibility_timeout():
 
 
 def test_beat_uses_the_database_scheduler_and_purges_idempotency_keys():
+    app.loader.import_default_modules()  # what a worker does at start: every app's tasks
     assert app.conf.beat_scheduler == "django_celery_beat.schedulers:DatabaseScheduler"
     names = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert "core.purge_idempotency_keys" in names

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.challenges.models import Metric, Period
@@ -78,8 +79,16 @@ class LeaderboardQuerySerializer(serializers.Serializer):
     scope = serializers.ChoiceField(
         choices=[s for s in LEADERBOARD_SCOPES if s != "challenge"], default="global"
     )
+    group = serializers.IntegerField(
+        required=False, min_value=1, help_text="The group's id, with scope=group."
+    )
     date = serializers.DateField(required=False)
     limit = serializers.IntegerField(min_value=1, max_value=100, default=50)
+
+    def validate(self, attrs):
+        if attrs.get("scope") == "group" and not attrs.get("group"):
+            raise serializers.ValidationError({"group": _("Say which group: ?group=<id>.")})
+        return attrs
 
 
 class LeaderboardSettingsSerializer(serializers.Serializer):
@@ -99,6 +108,10 @@ class SegmentSerializer(serializers.Serializer):
     sport = serializers.CharField()
     distance_m = serializers.FloatField()
     points = serializers.ListField(child=serializers.ListField(child=serializers.FloatField()))
+
+
+class SegmentRenameSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
 
 
 class SegmentQuerySerializer(serializers.Serializer):

@@ -17,6 +17,7 @@ from apps.challenges.api.serializers import (
     SegmentBoardSerializer,
     SegmentInputSerializer,
     SegmentQuerySerializer,
+    SegmentRenameSerializer,
     SegmentSerializer,
 )
 from apps.challenges.models import BadgeAward, Challenge, Segment
@@ -90,8 +91,8 @@ class LeaderboardView(APIView):
         parameters=[LeaderboardQuerySerializer], responses=BoardSerializer, tags=["leaderboards"]
     )
     def get(self, request):
-        """A weekly or monthly board for one sport (global, your country, people you follow),
-        the top `limit` and your own rank."""
+        """A weekly or monthly board for one sport (global, your country, people you follow,
+        one of your groups), the top `limit` and your own rank."""
         query = LeaderboardQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         q = query.validated_data
@@ -104,6 +105,7 @@ class LeaderboardView(APIView):
             metric=q["metric"],
             scope=q["scope"],
             country=country,
+            group_id=q.get("group"),
             limit=q["limit"],
         )
         return Response(BoardSerializer(board).data)
@@ -206,6 +208,19 @@ class SegmentDetailView(APIView):
                 {"segment": segment, "leaderboard": board, "my_bests": bests}
             ).data
         )
+
+    @extend_schema(request=SegmentRenameSerializer, responses=SegmentSerializer, tags=["segments"])
+    def patch(self, request, segment_id: int):
+        """Rename a segment you made."""
+        segment = selectors.segment_get(segment_id=segment_id)
+        if segment is None:
+            raise NotFound(_("No such segment."))
+        serializer = SegmentRenameSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        segment = services.segment_rename(
+            segment=segment, user=request.user, name=serializer.validated_data["name"]
+        )
+        return Response(SegmentSerializer(segment).data)
 
     @extend_schema(request=None, responses={204: None}, tags=["segments"])
     def delete(self, request, segment_id: int):

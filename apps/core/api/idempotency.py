@@ -3,7 +3,8 @@
 Decorate a view method with `@idempotent`. The same key with the same body replays the stored
 response (header `Idempotent-Replayed: true`) without running the view again; the same key with
 another body is a 422; a key whose first request is still running is a 409. Keys are scoped
-per user, kept for `IDEMPOTENCY_KEY_TTL`, and 5xx answers are not stored (the client may retry).
+per user (or per `request.idempotency_scope` when a permission sets one), kept for
+`IDEMPOTENCY_KEY_TTL`, and 5xx answers are not stored (the client may retry).
 """
 
 import functools
@@ -119,7 +120,8 @@ def idempotent(view_method):
             return view_method(self, request, *args, **kwargs)
         if not _valid_key(key):
             raise IdempotencyKeyInvalid()
-        scope = user_scope(request.user)
+        # A view's permission may narrow the scope (partners: per user and OAuth client).
+        scope = getattr(request, "idempotency_scope", None) or user_scope(request.user)
         fp = fingerprint(request)
         existing = _claim(scope, key, fp)
         if existing is not None:

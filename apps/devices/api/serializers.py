@@ -110,3 +110,45 @@ class HealthBatchOutputSerializer(serializers.Serializer):
     platform = serializers.CharField()
     workouts = HealthResultSerializer(many=True)
     deleted = HealthResultSerializer(many=True)
+
+
+# --- Provider connections -------------------------------------------------------------------
+
+
+class ConnectionErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    at = serializers.DateTimeField(allow_null=True)
+
+
+class ConnectionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    provider = serializers.CharField()
+    provider_label = serializers.CharField()
+    external_id = serializers.CharField(help_text=_("The account's id at the provider."))
+    status = serializers.ChoiceField(choices=["active", "error", "disconnected", "revoked"])
+    scopes = serializers.CharField()
+    last_sync_at = serializers.DateTimeField(allow_null=True)
+    last_error = ConnectionErrorSerializer(allow_null=True)
+    created = serializers.DateTimeField()
+
+
+class AuthorizeInputSerializer(serializers.Serializer):
+    redirect_uri = serializers.CharField(
+        max_length=500,
+        required=False,
+        help_text=_(
+            "Where the provider sends the person back (the app's own link); "
+            "the web callback when left out."
+        ),
+    )
+
+
+class AuthorizeOutputSerializer(serializers.Serializer):
+    authorize_url = serializers.CharField()
+    state = serializers.CharField()
+
+
+class CompleteInputSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=2000)
+    state = serializers.CharField(max_length=1000)

@@ -11,4 +11,20 @@ urlpatterns = [
         views.UploadReprocessView.as_view(),
         name="api-upload-reprocess",
     ),
+    path("connections/", views.ConnectionListView.as_view(), name="api-connections"),
+    path(
+        "connections/<int:connection_id>/",
+        views.ConnectionDetailView.as_view(),
+        name="api-connection",
+    ),
+    path(
+        "connections/<slug:provider>/authorize/",
+        views.ConnectionAuthorizeView.as_view(),
+        name="api-connection-authorize",
+    ),
+    path(
+        "connections/<slug:provider>/complete/",
+        views.ConnectionCompleteView.as_view(),
+        name="api-connection-complete",
+    ),
 ]

@@ -1,3 +1,4 @@
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -10,13 +11,17 @@ from rest_framework.views import APIView
 from apps.core.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from apps.devices import health, presenters, selectors, services
 from apps.devices.api.serializers import (
+    AuthorizeInputSerializer,
+    AuthorizeOutputSerializer,
+    CompleteInputSerializer,
+    ConnectionSerializer,
     HealthBatchInputSerializer,
     HealthBatchOutputSerializer,
     UploadInputSerializer,
     UploadListQuerySerializer,
     UploadSerializer,
 )
-from apps.devices.models import Upload
+from apps.devices.models import Connection, Upload
 
 
 def _mine(request, upload_id: int) -> Upload:
@@ -131,3 +136,94 @@ class HealthBatchView(APIView):
             deleted=data.get("deleted", []),
         )
         return Response(HealthBatchOutputSerializer(result).data)
+
+
+# --- Provider connections -------------------------------------------------------------------
+
+
+def _my_connection(request, connection_id: int) -> Connection:
+    connection = selectors.connection_get(user=request.user, connection_id=connection_id)
+    if connection is None:
+        raise NotFound(_("No such connection."))
+    return connection
+
+
+class ConnectionListView(GenericAPIView):
+    """Your connections to platforms: status, last sync and last error (never tokens)."""
+
+    serializer_class = ConnectionSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Connection.objects.none()
+        return selectors.connection_list(user=self.request.user)
+
+    @extend_schema(responses=ConnectionSerializer(many=True), tags=["connections"])
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(
+            ConnectionSerializer([presenters.connection_summary(c) for c in page], many=True).data
+        )
+
+
+class ConnectionAuthorizeView(APIView):
+    """Start connecting a provider: open `authorize_url` in a browser; the provider sends the
+    person back to `redirect_uri` with `code` and `state`, which go to .../complete/."""
+
+    @extend_schema(
+        request=AuthorizeInputSerializer,
+        responses=AuthorizeOutputSerializer,
+        tags=["connections"],
+        description="Errors: PROVIDER_UNKNOWN (404).",
+    )
+    def post(self, request, provider: str):
+        serializer = AuthorizeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        redirect_uri = serializer.validated_data.get("redirect_uri") or request.build_absolute_uri(
+            reverse("devices-connection-callback", args=[provider])
+        )
+        start = services.connection_authorize(
+            user=request.user, provider=provider, redirect_uri=redirect_uri
+        )
+        return Response(
+            AuthorizeOutputSerializer({"authorize_url": start.url, "state": start.state}).data
+        )
+
+
+class ConnectionCompleteView(APIView):
+    """Finish connecting with the `code` and `state` the provider sent back (in the body, or
+    the callback's query string passed on as it came)."""
+
+    @extend_schema(
+        request=CompleteInputSerializer,
+        responses={201: ConnectionSerializer},
+        tags=["connections"],
+        description="Errors: OAUTH_STATE_INVALID (400), OAUTH_CODE_REFUSED (400), "
+        "PERMISSION_DENIED (403: started by another account), PROVIDER_ACCOUNT_TAKEN (409), "
+        "PROVIDER_DOWN (503).",
+    )
+    def post(self, request, provider: str):
+        serializer = CompleteInputSerializer(data=request.data or request.query_params)
+        serializer.is_valid(raise_exception=True)
+        connection = services.connection_complete(
+            user=request.user, provider=provider, **serializer.validated_data
+        )
+        return Response(
+            ConnectionSerializer(presenters.connection_summary(connection)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class ConnectionDetailView(APIView):
+    """One of your connections (GET), or disconnect it (DELETE: access is revoked at the
+    provider and the tokens are forgotten; imported activities stay)."""
+
+    @extend_schema(responses=ConnectionSerializer, tags=["connections"])
+    def get(self, request, connection_id: int):
+        connection = _my_connection(request, connection_id)
+        return Response(ConnectionSerializer(presenters.connection_summary(connection)).data)
+
+    @extend_schema(responses={204: None}, tags=["connections"])
+    def delete(self, request, connection_id: int):
+        services.connection_disconnect(connection=_my_connection(request, connection_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)

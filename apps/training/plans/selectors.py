@@ -138,3 +138,28 @@ def threshold_pace_s(*, owner) -> int | None:
     """The owner's 10 km pace (s per km) from their fastest 10 km effort, if they have one."""
     best = BestEffort.objects.filter(owner=owner, distance="10k").order_by("elapsed_s").first()
     return round(best.elapsed_s / 10) if best else None
+
+
+# --- For the recommendations app (features and training data) ---------------------------------
+
+
+def enrollment_history(*, since: datetime | None = None) -> QuerySet:
+    """(owner_id, plan_slug, created) of every enrollment, oldest first: who follows what."""
+    qs = PlanEnrollment.objects.all()
+    if since is not None:
+        qs = qs.filter(created__gte=since)
+    return qs.order_by("created", "pk").values_list("owner_id", "plan_slug", "created")
+
+
+def adaptation_history() -> QuerySet:
+    """Every adapted week, per enrollment in week order (enrollment_id, week, compliance,
+    planned_load, actual_load, factor_before, factor_after): the load model's training data."""
+    return PlanAdaptation.objects.order_by("enrollment_id", "week").values_list(
+        "enrollment_id",
+        "week",
+        "compliance",
+        "planned_load",
+        "actual_load",
+        "factor_before",
+        "factor_after",
+    )

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Load test against the real stack on loopback: gunicorn (gthread, several workers), uvicorn
+# for websockets, a Celery worker, PostgreSQL and Redis. Starts everything, seeds, runs locust
+# headless for a bounded time, samples CPU/memory per process, stops everything, and prints
+# the Markdown tables for bench/README.md.
+#
+#   bench/load/run.sh                      # USERS=200 SPAWN=20 DURATION=3m
+#   USERS=1000 SPAWN=50 DURATION=3m bench/load/run.sh
+#   bench/load/run.sh --smoke              # CI: 20 users, 20 s, fails on any error
+#
+# Uses its own database (LOAD_DATABASE_URL, default .../stride_load, created and migrated if
+# missing) and Redis (LOAD_REDIS_URL, default REDIS_URL or redis://127.0.0.1:6379/0).
+set -Eeuo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+BIN=${BIN:-$ROOT/.venv/bin}
+
+if [[ "${1:-}" == "--smoke" ]]; then
+  USERS=${USERS:-20} SPAWN=${SPAWN:-10} DURATION=${DURATION:-20s} SEED_USERS=${SEED_USERS:-20}
+  WEB_WORKERS=${WEB_WORKERS:-2}
+fi
+USERS=${USERS:-200}
+SPAWN=${SPAWN:-20}
+DURATION=${DURATION:-3m}
+SEED_USERS=${SEED_USERS:-$(( USERS < 500 ? USERS : 500 ))}
+WEB_WORKERS=${WEB_WORKERS:-3}
+WEB_THREADS=${WEB_THREADS:-8}
+PORT=${LOAD_PORT:-8613}
+WS_PORT=${LOAD_WS_PORT:-8614}
+OUT=${LOAD_OUT:-$(mktemp -d /tmp/stride-load.XXXXXX)}
+mkdir -p "$OUT"
+
+export DJANGO_SETTINGS_MODULE=config.settings.production
+export DATABASE_URL=${LOAD_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/stride_load}
+export REDIS_URL=${LOAD_REDIS_URL:-${REDIS_URL:-redis://127.0.0.1:6379/0}}
+export CELERY_BROKER_URL=$REDIS_URL
+export CACHE_KEY_PREFIX=stride-load  # never read cached rows of another database on this Redis
+export DJANGO_SECRET_KEY=load-test-only-$(printf '%040d' 0)
+export METRICS_TOKEN=load-test
+export DJANGO_ALLOWED_HOSTS=127.0.0.1
+export FIELD_ENCRYPTION_KEYS=$("$BIN/python" -c 'import base64,hashlib;print(base64.urlsafe_b64encode(hashlib.sha256(b"load").digest()).decode())')
+export PRIVACY_ZONE_SECRET=load-test-privacy-zone-secret-0000000000
+export DJANGO_SECURE_SSL_REDIRECT=0
+export API_THROTTLE_USER=100000/min API_THROTTLE_ANON=100000/min
+export LOG_LEVEL=WARNING EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
+export MEDIA_ROOT=$OUT/media
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+db_name=${DATABASE_URL##*/}
+admin_url=${DATABASE_URL%/*}/postgres
+if ! psql "$admin_url" -Atc "select 1 from pg_database where datname='$db_name'" | grep -q 1; then
+  psql "$admin_url" -qc "create database \"$db_name\""
+fi
+echo "--- migrate, static, seed ($SEED_USERS people) into $db_name; output in $OUT"
+"$BIN/python" manage.py migrate --noinput -v0
+manifest=staticfiles/staticfiles.json  # compressing every file takes a minute: only when stale
+if [[ ! -f $manifest ]] || [[ -n "$(find static -newer "$manifest" -print -quit)" ]]; then
+  "$BIN/python" manage.py collectstatic --noinput -v0
+fi
+"$BIN/python" manage.py seed_demo >/dev/null
+"$BIN/python" bench/load/seed_users.py "$SEED_USERS" "$OUT/tokens.json"
+
+echo "--- start: gunicorn ($WEB_WORKERS x $WEB_THREADS threads), uvicorn, celery worker"
+# --keep-alive above the longest think time: gunicorn closes idle connections after 2 s by
+# default, racing a client that reuses one (ConnectionResetError in locust).
+"$BIN/gunicorn" config.wsgi:application --bind "127.0.0.1:$PORT" --worker-class gthread \
+  --workers "$WEB_WORKERS" --threads "$WEB_THREADS" --keep-alive 30 --no-control-socket --log-level warning \
+  >"$OUT/gunicorn.log" 2>&1 &
+pids+=($!); web_pid=$!
+DATABASE_POOL_MAX_SIZE=10 "$BIN/uvicorn" config.asgi:application --host 127.0.0.1 --port "$WS_PORT" \
+  --workers 1 --log-level warning >"$OUT/uvicorn.log" 2>&1 &
+pids+=($!); ws_pid=$!
+"$BIN/celery" -A config worker -Q default,sync,notifications,ml --concurrency 2 -l WARNING \
+  -n "load-$$@%h" --without-gossip --without-mingle >"$OUT/celery.log" 2>&1 &
+pids+=($!); worker_pid=$!
+
+for _ in $(seq 1 60); do
+  curl -fsS -H "Host: 127.0.0.1" "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
+  sleep 1
+done
+curl -fsS -H "Host: 127.0.0.1" "http://127.0.0.1:$PORT/readyz" >/dev/null
+# Warm every worker up (imports, first connections, template compilation) before measuring.
+token=$("$BIN/python" -c "import json,sys;print(json.load(open(sys.argv[1]))[0])" "$OUT/tokens.json")
+for _ in $(seq 1 $(( WEB_WORKERS * 3 ))); do
+  for path in /dashboard/ /api/v1/activities/ /api/v1/notifications/ /api/v1/progress/; do
+    curl -s -o /dev/null -H "X-Session-Token: $token" -b "sessionid=$token" "http://127.0.0.1:$PORT$path" || true
+  done
+done
+
+postgres_pid=$(psql "$admin_url" -Atc "show data_directory" | xargs -I{} head -1 {}/postmaster.pid 2>/dev/null || true)
+redis_pid=$(pgrep -o -x redis-server || true)
+roles=(gunicorn="$web_pid" uvicorn="$ws_pid" celery="$worker_pid")
+[[ -n "$postgres_pid" ]] && roles+=(postgres="$postgres_pid")
+[[ -n "$redis_pid" ]] && roles+=(redis="$redis_pid")
+"$BIN/python" bench/load/sample_processes.py "$OUT/processes.json" "${roles[@]}" &
+sampler=$!
+
+echo "--- locust: $USERS users (+$SPAWN/s) for $DURATION"
+set +e
+LOAD_TOKENS=$OUT/tokens.json "$BIN/locust" -f bench/load/locustfile.py --headless \
+  --host "http://127.0.0.1:$PORT" -u "$USERS" -r "$SPAWN" -t "$DURATION" --stop-timeout 10 \
+  --csv "$OUT/locust" --only-summary --exit-code-on-error 1 --loglevel WARNING 2>"$OUT/locust.log"
+status=$?
+set -e
+kill -TERM "$sampler"; wait "$sampler" || true
+
+echo "--- results ($OUT)"
+"$BIN/python" bench/load/report.py "$OUT/locust" "$OUT/processes.json" | tee "$OUT/report.md"
+if ((status != 0)); then
+  echo "locust reported errors (exit $status): see $OUT/locust_failures.csv and $OUT/*.log"
+  tail -20 "$OUT/gunicorn.log" || true
+fi
+exit "$status"

@@ -1,0 +1,14 @@
+import pytest
+
+from apps.recommendations import demo, services
+from tests.experiments.conftest import staff_client  # noqa: F401 - shared fixture
+
+
+@pytest.fixture
+def population(db):
+    """A small synthetic population with hidden tastes, and the models trained on it."""
+    demo.seed_population(people=120, seed=3)
+    return {
+        kind: services.recommender_train(kind=kind)
+        for kind in ("workouts", "challenges", "products")
+    }
