@@ -45,7 +45,13 @@ def pytest_runtest_logreport(report):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    if not REQUIRE_SERVICES or session.config.option.collectonly:
+    # Under pytest-xdist the controller sees every worker's reports and judges; a worker that
+    # happened to get no real-service test must not fail the run.
+    if (
+        not REQUIRE_SERVICES
+        or session.config.option.collectonly
+        or hasattr(session.config, "workerinput")
+    ):
         return
     if _services_outcomes["skipped"] or not _services_outcomes["passed"]:
         print(

@@ -1,7 +1,23 @@
 """pytest: fast, deterministic, embedded unless CI exports the real services' URLs."""
 
-from config.settings.base import *  # noqa: F403
-from config.settings.base import env
+import os
+import re
+
+# Under pytest-xdist each worker gets its own database (pytest-django appends _gwN) and, here,
+# its own Redis db for the cache, the channel layer and the broker: one worker's cache.clear()
+# or a real Celery worker's queue must never reach another's. Set in the environment before
+# the base settings read it, so the Celery workers that tests start inherit it.
+_xdist = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _xdist.startswith("gw"):
+    _db = 1 + int(_xdist[2:])
+    for _name in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
+        if os.environ.get(_name, "").startswith("redis"):
+            os.environ[_name] = re.sub(
+                r"(redis://[^/]+)(/\d*)?$", rf"\g<1>/{_db}", os.environ[_name]
+            )
+
+from config.settings.base import *  # noqa: E402, F403
+from config.settings.base import env  # noqa: E402
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-for-production-0123456789abcdef"  # noqa: S105

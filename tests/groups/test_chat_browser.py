@@ -111,9 +111,12 @@ def test_a_watcher_sees_a_runner_move(live_url, browser, settings):  # noqa: F81
     worker = threading.Thread(target=run, args=(10, 40))
     worker.start()
     worker.join(timeout=30)
+    # A tick may land while the points are still arriving (the table briefly shows 31 m):
+    # wait for the state after the last point, not for the first change.
     deadline = time.monotonic() + 15
     while (
-        page.locator("#live-runners td").nth(2).inner_text() == "30" and time.monotonic() < deadline
+        int(page.locator("#live-runners td").nth(2).inner_text()) <= 100
+        and time.monotonic() < deadline
     ):
         time.sleep(0.1)
     after = position()
