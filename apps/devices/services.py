@@ -770,16 +770,12 @@ def _store_listing(connection: Connection, listing: Listing, *, scope: str | Non
             if created:
                 new.append(row.pk)
         if scope is not None and listing.present is not None:
-            gone = (
-                WebhookEvent.objects.filter(
-                    provider=connection.provider,
-                    external_id=connection.external_id,
-                    kind=KIND_CREATE,
-                    headers__data__scope=scope,
-                )
-                .exclude(object_id__in=listing.present)
-                .select_related("activity")
-            )
+            gone = WebhookEvent.objects.filter(
+                provider=connection.provider,
+                external_id=connection.external_id,
+                kind=KIND_CREATE,
+                headers__data__scope=scope,
+            ).exclude(object_id__in=listing.present)
             for row in gone:
                 activity = training_selectors.activity_by_source(
                     owner=connection.user, provider=connection.provider, external_id=row.object_id

@@ -510,3 +510,23 @@ def test_backfill_follows_the_lists_pages(fake_fitbit, connected, user):
     assert new == 105
     assert fake_fitbit.count("GET", "/1/user/-/activities/list.json") == 2
     assert services.connection_backfill(connection_id=connected.pk, days=10_000) == 0
+
+
+def test_the_web_flow_connects_and_disconnects(fake_fitbit, client, user):
+    client.force_login(user)
+    assert b"Connect Fitbit" in client.get("/connections/").content
+
+    start = client.post("/connections/fitbit/connect/")
+    query = parse_qs(urlsplit(start["Location"]).query)
+    assert start["Location"].startswith(f"{fake_fitbit.url}/oauth2/authorize?")
+    code = fake_fitbit.authorize(FITBIT_USER, query["code_challenge"][0])
+    done = client.get(
+        "/connections/fitbit/callback/", {"code": code, "state": query["state"][0]}, follow=True
+    )
+
+    assert b"Fitbit is connected" in done.content
+    connection = Connection.objects.get(user=user, provider="fitbit", status="active")
+    client.post(f"/connections/{connection.pk}/disconnect/")
+    connection.refresh_from_db()
+    assert connection.status == "disconnected"
+    assert fake_fitbit.count("POST", "/oauth2/revoke") == 1
