@@ -397,6 +397,8 @@ class FitbitProvider(Provider):
 
     # Budget: 150 requests an hour per athlete ------------------------------------------------
     def track_budget(self, response, key: str) -> None:
+        if key == self.name:  # only athletes' budgets: a shared one would hold back everyone
+            return
         try:
             limit = int(response.headers["Fitbit-Rate-Limit-Limit"])
             remaining = int(response.headers["Fitbit-Rate-Limit-Remaining"])
