@@ -530,3 +530,21 @@ def test_the_web_flow_connects_and_disconnects(fake_fitbit, client, user):
     connection.refresh_from_db()
     assert connection.status == "disconnected"
     assert fake_fitbit.count("POST", "/oauth2/revoke") == 1
+
+
+def test_a_change_while_the_day_is_being_listed_queues_a_fresh_listing(
+    fake_fitbit, connected, client, user, django_capture_on_commit_callbacks
+):
+    raw, headers = fake_fitbit.notification(("activities", DAY, FITBIT_USER))
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post("/webhooks/fitbit/", raw, content_type="application/json", headers=headers)
+    row = WebhookEvent.objects.get(kind="sync")
+    assert services._event_claim(row.pk) is not None  # a worker is listing the day right now
+    fake_fitbit.add_log(FITBIT_USER, 1070, LOCAL_START, tcx=tcx_run())  # synced meanwhile
+
+    deliver(client, raw, headers, django_capture_on_commit_callbacks)
+
+    # The running listing may have missed it: a fresh one ran.
+    assert fake_fitbit.count("GET", "/1/user/-/activities/list.json") == 1
+    assert Activity.objects.filter(owner=user, external_id="1070").count() == 1
+    assert WebhookEvent.objects.get(kind="sync").status == "done"
