@@ -52,8 +52,10 @@ from apps.devices.providers.base import (
     KIND_DEAUTHORIZE,
     KIND_DELETE,
     KIND_IGNORE,
+    KIND_SYNC,
     KIND_UPDATE,
     InvalidGrant,
+    Listing,
     NotReady,
     ObjectGone,
     ParsedEvent,
@@ -385,6 +387,8 @@ def connection_complete(*, user, provider: str, code: str, state: str) -> Connec
         )
         if provider == SandboxProvider.name:  # the sandbox sends a few workouts at once
             _enqueue_sandbox(connection.pk, count=3)
+        if adapter.supports_backfill:
+            _enqueue_backfill(connection.pk)
     logger.info("devices: %s connected for user %s", provider, user.pk)
     return connection
 
@@ -503,10 +507,29 @@ def webhook_receive(*, provider: str, body: bytes, headers) -> list[int]:
                     "headers": {**kept, **({"data": event.data} if event.data else {})},
                 },
             )
-            if created:
+            if created or (event.kind == KIND_SYNC and _rearm(row)):
                 new.append(row.pk)
         _enqueue_events(new)
     return new
+
+
+def _rearm(row: WebhookEvent) -> bool:
+    """A KIND_SYNC set changed again: list it again, unless a listing is already due (one
+    that has not started yet sees this change too). A row being listed right now is put back
+    to "received" so a fresh listing follows the running one."""
+    S = WebhookEvent.Status
+    return bool(
+        WebhookEvent.objects.filter(pk=row.pk)
+        .exclude(status__in=[S.RECEIVED, S.RETRYING])
+        .update(
+            status=S.RECEIVED,
+            attempts=0,
+            error="",
+            next_attempt_at=None,
+            processed_at=None,
+            modified=timezone.now(),
+        )
+    )
 
 
 def _enqueue_events(event_ids: list[int], *, countdown: float = 0) -> None:
@@ -641,6 +664,11 @@ def webhook_event_process(*, event_id: int) -> str | None:
         logger.exception("devices: %s event %s crashed", provider, event.pk)
         return _retry_later(event, type(exc).__name__, delay=_backoff_s(event.attempts))
     breaker_success(provider)
+    if event.kind == KIND_SYNC:  # re-armed while listing? then the next listing decides
+        finished = WebhookEvent.objects.filter(
+            pk=event.pk, status=WebhookEvent.Status.PROCESSING
+        ).update(status=status, processed_at=timezone.now(), error="", modified=timezone.now())
+        return status if finished else WebhookEvent.Status.RECEIVED
     _save_event(event, status=status, processed_at=timezone.now(), error="")
     if status == WebhookEvent.Status.DONE:
         EVENT_LAG.labels(provider).observe((event.processed_at - event.created).total_seconds())
@@ -680,6 +708,21 @@ def _handle(event: WebhookEvent) -> str:
         return S.IGNORED
     adapter = _adapter(event.provider)
     token = connection_access_token(connection_id=connection.pk)
+    if event.kind == KIND_SYNC:
+        listing = adapter.list_changed(
+            access_token=token,
+            event=ParsedEvent(
+                key=event.key,
+                kind=event.kind,
+                external_id=event.external_id,
+                object_id=event.object_id,
+            ),
+        )
+        _store_listing(connection, listing, scope=event.object_id)
+        Connection.objects.filter(pk=connection.pk).update(
+            last_sync_at=timezone.now(), last_error_code="", last_error_at=None
+        )
+        return S.DONE
     parsed = ParsedEvent(
         key=event.key,
         kind=event.kind,
@@ -702,6 +745,69 @@ def _handle(event: WebhookEvent) -> str:
         last_sync_at=timezone.now(), last_error_code="", last_error_at=None
     )
     return S.DONE
+
+
+def _store_listing(connection: Connection, listing: Listing, *, scope: str | None = None) -> int:
+    """Store one event per listed object (an object stored before is left alone) and queue
+    the new ones; with a complete listing of `scope`, an object listed there before and
+    missing now was deleted at the provider: so is its activity here. Returns how many new."""
+    S = WebhookEvent.Status
+    new = []
+    with transaction.atomic():
+        for item in listing.events:
+            row, created = WebhookEvent.objects.get_or_create(
+                provider=connection.provider,
+                key=item.key,
+                defaults={
+                    "kind": item.kind,
+                    "external_id": connection.external_id,
+                    "object_id": item.object_id,
+                    "body": "",
+                    "headers": {"data": item.data} if item.data else {},
+                    "connection": connection,
+                },
+            )
+            if created:
+                new.append(row.pk)
+        if scope is not None and listing.present is not None:
+            gone = WebhookEvent.objects.filter(
+                provider=connection.provider,
+                external_id=connection.external_id,
+                kind=KIND_CREATE,
+                headers__data__scope=scope,
+            ).exclude(object_id__in=listing.present)
+            for row in gone:
+                activity = training_selectors.activity_by_source(
+                    owner=connection.user, provider=connection.provider, external_id=row.object_id
+                )
+                if activity is not None:
+                    training_services.delete_activity(activity=activity)
+                _save_event(row, kind=KIND_DELETE, status=S.DONE, activity=None)
+        _enqueue_events(new)
+    return len(new)
+
+
+def _enqueue_backfill(connection_id: int) -> None:
+    from apps.devices.tasks import connection_backfill_task
+
+    transaction.on_commit(lambda: connection_backfill_task.delay(connection_id=connection_id))
+
+
+def connection_backfill(*, connection_id: int, days: int | None = None) -> int:
+    """Bring in the last days' workouts of a new connection (providers that allow listing):
+    one event per workout through the webhook pipeline. Returns how many were new."""
+    connection = Connection.objects.select_related("user").get(pk=connection_id)
+    adapter = _adapter(connection.provider)
+    if not adapter.supports_backfill or connection.status != Connection.Status.ACTIVE:
+        return 0
+    days = settings.DEVICES_BACKFILL_DAYS if days is None else days
+    token = connection_access_token(connection_id=connection.pk)
+    listing = adapter.backfill(
+        access_token=token,
+        external_id=connection.external_id,
+        since=timezone.now() - timedelta(days=days),
+    )
+    return _store_listing(connection, listing)
 
 
 def webhook_event_replay(*, event: WebhookEvent) -> None:
@@ -739,6 +845,14 @@ def connections_reconcile(*, days: int = 2) -> int:
     queued = 0
     for connection in selectors.connections_to_reconcile(providers=names):
         adapter = _adapter(connection.provider)
+        if adapter.supports_backfill:  # its listing carries what fetching needs
+            try:
+                queued += connection_backfill(connection_id=connection.pk, days=days)
+            except (ProviderError, ConnectionInactive) as exc:
+                logger.warning(
+                    "devices: %s reconciliation skipped: %s", connection.provider, exc.code
+                )
+            continue
         try:
             token = connection_access_token(connection_id=connection.pk)
             recent = adapter.list_recent(access_token=token, since=since)

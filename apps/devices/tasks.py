@@ -1,10 +1,16 @@
 """Celery jobs of the file import (routed to the "sync" queue by config/celery.py)."""
 
+import logging
+
 from celery import shared_task
 from django.conf import settings
 
-from apps.core.tasks import TRANSIENT_RETRY
+from apps.core.tasks import TRANSIENT_RETRY, bounded_countdown
 from apps.devices import services
+from apps.devices.exceptions import ConnectionInactive
+from apps.devices.providers.base import ProviderError, RateLimited
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -53,6 +59,20 @@ def webhook_events_release_due_task() -> int:
 def connections_reconcile_task() -> int:
     """Nightly: list recent activities at providers that allow it, to heal missed webhooks."""
     return services.connections_reconcile()
+
+
+@shared_task(bind=True, name="devices.connection_backfill", **TRANSIENT_RETRY)
+def connection_backfill_task(self, *, connection_id: int) -> int:
+    """A new connection brings in the last days' workouts where the provider allows listing.
+    Over the provider's budget: again after its reset; other provider trouble is logged (the
+    nightly reconciliation lists the same days again)."""
+    try:
+        return services.connection_backfill(connection_id=connection_id)
+    except RateLimited as exc:
+        raise self.retry(countdown=bounded_countdown(exc.reset_s), max_retries=3) from None
+    except (ProviderError, ConnectionInactive) as exc:
+        logger.warning("devices: backfill of connection %s skipped: %s", connection_id, exc.code)
+        return 0
 
 
 @shared_task(name="devices.sandbox_workouts_send", **TRANSIENT_RETRY)

@@ -207,6 +207,8 @@ def webhook(request, provider: str):
             answer = services.webhook_handshake(provider=provider, params=request.GET)
             if answer is None:
                 return JsonResponse({"code": "HANDSHAKE_REFUSED"}, status=403)
+            if isinstance(answer, int):  # a bare status (Fitbit: 204 or 404)
+                return HttpResponse(status=answer)
             return JsonResponse(answer) if isinstance(answer, dict) else HttpResponse(answer)
         new = services.webhook_receive(
             provider=provider, body=request.body, headers=request.headers
@@ -214,4 +216,7 @@ def webhook(request, provider: str):
     except StrideError as exc:
         return JsonResponse({"code": exc.code, "message": exc.message}, status=exc.status)
     WEBHOOK_ACK.labels(provider).observe(time.perf_counter() - started)
+    adapter = providers.get(provider)
+    if adapter is not None and adapter.ack_status == 204:
+        return HttpResponse(status=204)
     return JsonResponse({"received": len(new)})

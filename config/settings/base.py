@@ -330,6 +330,8 @@ DEVICES_WEBHOOK_MAX_BYTES = env.int("DEVICES_WEBHOOK_MAX_BYTES", default=1024 * 
 DEVICES_EVENT_MAX_ATTEMPTS = env.int("DEVICES_EVENT_MAX_ATTEMPTS", default=6)
 DEVICES_BREAKER_THRESHOLD = env.int("DEVICES_BREAKER_THRESHOLD", default=5)
 DEVICES_BREAKER_COOLDOWN_S = env.int("DEVICES_BREAKER_COOLDOWN_S", default=300)
+# How many days back a new connection imports, where the provider allows listing (Fitbit).
+DEVICES_BACKFILL_DAYS = env.int("DEVICES_BACKFILL_DAYS", default=30)
 # The sandbox provider (no keys; fake consent page and signed webhooks inside Stride). Off in
 # production unless switched on.
 DEVICES_SANDBOX_ENABLED = env.bool("DEVICES_SANDBOX_ENABLED", default=True)
@@ -365,6 +367,16 @@ SUUNTO_SUBSCRIPTION_KEY = env("SUUNTO_SUBSCRIPTION_KEY", default="")
 SUUNTO_NOTIFICATION_SECRET = env("SUUNTO_NOTIFICATION_SECRET", default="")
 SUUNTO_OAUTH_URL = env("SUUNTO_OAUTH_URL", default="https://cloudapi-oauth.suunto.com")
 SUUNTO_API_URL = env("SUUNTO_API_URL", default="https://cloudapi.suunto.com")
+# Fitbit Web API (OAuth 2 with PKCE, Subscriptions API): client id and secret (the secret also
+# signs notifications), the subscriber's verification code and id from dev.fitbit.com, and
+# its two hosts (tests: a fake). Google switched the
+# legacy Fitbit Web API off in November 2026: see docs/integrations.md.
+FITBIT_CLIENT_ID = env("FITBIT_CLIENT_ID", default="")
+FITBIT_CLIENT_SECRET = env("FITBIT_CLIENT_SECRET", default="")
+FITBIT_VERIFY_CODE = env("FITBIT_VERIFY_CODE", default="")
+FITBIT_SUBSCRIBER_ID = env("FITBIT_SUBSCRIBER_ID", default="")
+FITBIT_AUTH_URL = env("FITBIT_AUTH_URL", default="https://www.fitbit.com")
+FITBIT_API_URL = env("FITBIT_API_URL", default="https://api.fitbit.com")
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_SERVE_SPECIFICATION = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import cache
 
 from apps.devices.providers.base import Provider
+from apps.devices.providers.fitbit import FitbitProvider
 from apps.devices.providers.garmin import GarminProvider
 from apps.devices.providers.polar import PolarProvider
 from apps.devices.providers.sandbox import SandboxProvider
@@ -18,6 +19,7 @@ _ADAPTERS: dict[str, type[Provider]] = {
     PolarProvider.name: PolarProvider,
     GarminProvider.name: GarminProvider,
     SuuntoProvider.name: SuuntoProvider,
+    FitbitProvider.name: FitbitProvider,
 }
 
 

@@ -60,7 +60,29 @@ KIND_DELETE = "activity_delete"
 KIND_DEAUTHORIZE = "deauthorize"  # the athlete revoked Stride's access
 KIND_ATHLETE_DELETE = "athlete_delete"  # the athlete deleted their account at the provider
 KIND_IGNORE = "ignore"  # a ping or an object Stride does not use
-KINDS = (KIND_CREATE, KIND_UPDATE, KIND_DELETE, KIND_DEAUTHORIZE, KIND_ATHLETE_DELETE, KIND_IGNORE)
+# "Something changed in this set (e.g. the athlete's day), list it": the provider names no
+# object (Fitbit). One row per set, re-armed by each notification; listing it stores one
+# KIND_CREATE event per object found (see Provider.list_changed).
+KIND_SYNC = "sync"
+KINDS = (
+    KIND_CREATE,
+    KIND_UPDATE,
+    KIND_DELETE,
+    KIND_DEAUTHORIZE,
+    KIND_ATHLETE_DELETE,
+    KIND_IGNORE,
+    KIND_SYNC,
+)
+
+
+@dataclass
+class Listing:
+    """What listing a changed set found: an event per object in it (keys stable across
+    listings, so an object already stored is not fetched again) and, when the listing was
+    complete, the ids of every object that still exists there (the rest were deleted)."""
+
+    events: list[ParsedEvent]
+    present: set[str] | None = None
 
 
 @dataclass
@@ -135,6 +157,12 @@ def hmac_sha256(secret: str, body: bytes, *, encoding: str = "hex") -> str:
     return digest.hex() if encoding == "hex" else base64.b64encode(digest).decode()
 
 
+def hmac_sha1_base64(key: str, body: bytes) -> str:
+    """HMAC-SHA1 of `body`, base64 (OAuth 1.0 style signatures, e.g. Fitbit's)."""
+    digest = hmac.new(key.encode(), body, hashlib.sha1).digest()
+    return base64.b64encode(digest).decode()
+
+
 def signatures_match(expected: str, given: str) -> bool:
     return bool(given) and hmac.compare_digest(expected.encode(), given.strip().encode())
 
@@ -146,6 +174,8 @@ class Provider:
     label = ""  # shown to people (a brand name: not translated)
     supports_pkce = False
     supports_reconciliation = False
+    supports_backfill = False  # `backfill` stores the last days' workouts on connecting
+    ack_status = 200  # what a stored delivery is answered (Fitbit wants 204 No Content)
     # Headers kept with a stored event (never Authorization, cookies or signatures' secrets).
     kept_headers: tuple[str, ...] = ("Content-Type", "User-Agent")
 
@@ -167,8 +197,9 @@ class Provider:
         """Revoke Stride's access at the provider (best effort: the caller wipes tokens)."""
 
     # Webhooks ------------------------------------------------------------------------------
-    def handshake(self, params: dict) -> dict | str | None:
-        """The answer to a subscription check (a GET), or None when it is not one of ours."""
+    def handshake(self, params: dict) -> dict | str | int | None:
+        """The answer to a subscription check (a GET): a body, a bare HTTP status (int), or
+        None when it is not one of ours."""
         return None
 
     def verify(self, *, body: bytes, headers) -> None:
@@ -188,6 +219,15 @@ class Provider:
     def list_recent(self, *, access_token: str, since: datetime) -> list[RecentActivity]:
         return []
 
+    def list_changed(self, *, access_token: str, event: ParsedEvent) -> Listing:
+        """For a KIND_SYNC event: the objects in the changed set, as KIND_CREATE events."""
+        raise NotImplementedError
+
+    def backfill(self, *, access_token: str, external_id: str, since: datetime) -> Listing:
+        """The workouts since `since`, as KIND_CREATE events (on connecting, and nightly
+        where `supports_reconciliation`)."""
+        return Listing(events=[])
+
     # HTTP ----------------------------------------------------------------------------------
     def http(
         self,
@@ -196,12 +236,15 @@ class Provider:
         *,
         access_token: str = "",
         ok_statuses: tuple[int, ...] = (200, 201, 204),
+        budget_key: str = "",
         **kwargs,
     ) -> requests.Response:
         """One request with the shared rules: a timeout, the request budget checked before and
         updated after, 429 → RateLimited, 5xx and network trouble → ProviderUnavailable,
-        404 → NotReady (callers that know better catch it). Never logs tokens or bodies."""
-        budget_check(self.name)
+        404 → NotReady (callers that know better catch it). Never logs tokens or bodies.
+        `budget_key` names the budget where a provider meters per athlete (Fitbit)."""
+        budget_key = budget_key or self.name
+        budget_check(budget_key)
         headers = kwargs.pop("headers", {})
         if access_token:
             headers["Authorization"] = f"Bearer {access_token}"
@@ -211,7 +254,7 @@ class Provider:
             )
         except (requests.Timeout, requests.ConnectionError) as exc:
             raise ProviderUnavailable(f"{method} {_path(url)}: {type(exc).__name__}") from None
-        self.track_budget(response)
+        self.track_budget(response, budget_key)
         status = response.status_code
         if status == 429:
             raise RateLimited(self.reset_after(response), f"{method} {_path(url)}: 429")
@@ -225,7 +268,7 @@ class Provider:
             raise ProviderError(f"{method} {_path(url)}: {status}")
         return response
 
-    def track_budget(self, response: requests.Response) -> None:
+    def track_budget(self, response: requests.Response, key: str) -> None:
         """Read the provider's rate-limit headers into the shared budget (see budget_*)."""
 
     def reset_after(self, response: requests.Response) -> float:

@@ -264,14 +264,14 @@ class StravaProvider(Provider):
         resets = [_seconds_to_window_end(now, SHORT_WINDOW_S), _seconds_to_window_end(now, 86400)]
         return list(zip(usage, limits, resets, strict=False))
 
-    def track_budget(self, response) -> None:
+    def track_budget(self, response, key: str) -> None:
         windows = self._windows(response)
         if not windows:
             return
         # The binding window: a used-up one (the longest wait), else the short one.
         spent = [w for w in windows if w[0] >= w[1]]
         usage, limit, reset = max(spent, key=lambda w: w[2]) if spent else windows[0]
-        budget_record(self.name, usage=usage, limit=limit, reset_s=reset)
+        budget_record(key, usage=usage, limit=limit, reset_s=reset)
 
     def reset_after(self, response) -> float:
         if "Retry-After" in response.headers:
