@@ -37,7 +37,8 @@ CATEGORY_SPORTS = {"road_shoe": "run", "trail_shoe": "run", "bike": "ride", "wat
 REPLACE_FROM_PERCENT = 75
 MAX_PRODUCT_CANDIDATES = 200
 
-# Extra candidate sources per kind (the promos app registers its promotions here).
+# Extra candidate sources per kind (apps.recommendations.promotions adds promos' live offers:
+# promos sits below recommendations in the layers, so it cannot register itself).
 CandidateSource = Callable[..., list[Candidate]]
 _sources: dict[str, list[CandidateSource]] = {}
 
