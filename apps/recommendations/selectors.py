@@ -141,6 +141,12 @@ def load_history() -> list[tuple]:
     return list(plan_selectors.adaptation_history())
 
 
+def hard_session_history() -> tuple[list[tuple], dict[tuple[int, int], tuple[int, int]]]:
+    """The hard sessions of adapted weeks (done or not) and hard sessions planned/done per
+    (enrollment, week): the session model's training data."""
+    return list(plan_selectors.hard_session_history()), plan_selectors.hard_done_by_week()
+
+
 # --- Models ------------------------------------------------------------------------------------
 
 
