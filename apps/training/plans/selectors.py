@@ -116,6 +116,18 @@ def adaptation_list(*, enrollment: PlanEnrollment) -> QuerySet[PlanAdaptation]:
     return PlanAdaptation.objects.filter(enrollment=enrollment).order_by("-week")
 
 
+def adjusted_sessions(*, enrollment: PlanEnrollment) -> dict[int, list[PlanSession]]:
+    """The sessions the weekly adaptation changed one by one, by plan week (one query)."""
+    out: dict[int, list[PlanSession]] = {}
+    for session in (
+        PlanSession.objects.filter(enrollment=enrollment)
+        .exclude(adjustment="")
+        .order_by("week", "date", "index")
+    ):
+        out.setdefault(session.week, []).append(session)
+    return out
+
+
 def enrollments_to_adapt() -> QuerySet[PlanEnrollment]:
     return PlanEnrollment.objects.filter(status=PlanEnrollment.Status.ACTIVE).order_by("pk")
 
