@@ -506,6 +506,8 @@ def adapters_evaluate(
 
     train_rows = [r for r in rows if r[1] < split_week]
     features, target = load_samples(train_rows)
+    if len(target) < 10 or not any(r[1] >= split_week + 1 for r in rows):
+        raise ValueError("too few adapted weeks before or after the split")
     load_model = engine.LoadModel().fit(features, target)
     x, done = session_samples(train_rows, [h for h in hard_rows if h[1] < split_week], hard_by_week)
     session_model = engine.SessionModel().fit(x, done)
@@ -555,6 +557,8 @@ def adapters_evaluate(
             session_model.done_probability(learned_adapter.session_features(summary, next_factor))
         )
         outcomes.append(1.0 if was_done else 0.0)
+    if not errors["rules"] or not outcomes:
+        raise ValueError("no held-out weeks or hard sessions after the split")
     p, y = np.array(probabilities), np.array(outcomes)
     base = float(done.mean())
     weeks_tested = len(errors["rules"])

@@ -182,6 +182,14 @@ def test_the_evaluation_command_prints_both_adapters(capsys):
     assert "hard sessions kept, then missed" in out
 
 
+def test_the_evaluation_command_says_when_stored_plans_are_too_few(capsys):
+    call_command("evaluate_adapters", "--stored")
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("Too little data to evaluate:")
+
+
 # --- Through the plan: adaptation, schedule, API --------------------------------------------
 
 
