@@ -295,3 +295,37 @@ def test_the_hard_session_history_feeds_the_session_model(clock):
 
     assert list(plan_selectors.hard_session_history()) == [(enrollment.pk, 1, "planned")]
     assert plan_selectors.hard_done_by_week()[(enrollment.pk, 0)] == (1, 0)
+
+
+def test_hard_efforts_are_felt_or_measured_against_the_maximum_heart_rate(clock, record):
+    user = athlete()
+    start = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
+    clock.set(start + timedelta(days=3))
+    runs = [  # (day, average heart rate, maximum heart rate, perceived effort)
+        (0, 145, 158, None),  # easy: 76 % of the default 190
+        (1, 160, 178, None),  # zone 4: 84 %
+        (2, None, None, 8),  # felt hard, no heart rate
+    ]
+    for day, avg, top, effort in runs:
+        record(
+            user,
+            NormalizedActivity(
+                sport="run",
+                start_time=start + timedelta(days=day),
+                source="manual",
+                elapsed_s=1800,
+                moving_s=1800,
+                distance_m=5000,
+                avg_heart_rate=avg,
+                max_heart_rate=top,
+                perceived_effort=effort,
+            ),
+        )
+    end = start + timedelta(days=7)
+
+    assert plan_selectors.efforts_between(owner_id=user.pk, start=start, end=end) == (2, 8)
+    # Born in 1966: an estimated 208 - 0.7 x 60 = 166, under the 178 recorded on day 1, which
+    # becomes the maximum: 145 is 81 % of it, zone 4.
+    assert plan_selectors.efforts_between(
+        owner_id=user.pk, start=start, end=end, birth_year=1966
+    ) == (3, 8)

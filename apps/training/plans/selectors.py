@@ -141,16 +141,22 @@ def training_load_between(*, owner_id: int, start: datetime, end: datetime) -> f
 
 
 HARD_EFFORT = 8  # perceived effort (1-10) from which an activity counts as hard
-HARD_HEART_RATE = 0.8  # or an average heart rate in zone 4+ (of the highest one recorded)
+HARD_HEART_RATE = 0.8  # or an average heart rate in zone 4+ of the maximum heart rate
+DEFAULT_MAX_HR = 190.0  # as in apps.training.services, when the age is unknown
 
 
-def efforts_between(*, owner_id: int, start: datetime, end: datetime) -> tuple[int, int | None]:
+def efforts_between(
+    *, owner_id: int, start: datetime, end: datetime, birth_year: int | None = None
+) -> tuple[int, int | None]:
     """(hard activities, highest perceived effort) of the owner's activities in [start, end):
     hard when felt so (effort 8 of 10 or more) or with an average heart rate in zone 4 or
-    above of the highest heart rate they recorded in the last 180 days."""
-    highest = Activity.objects.filter(
+    above of the maximum heart rate (estimated from the age, or the highest one recorded in
+    the last 180 days when that is higher), as training's zones count it."""
+    observed = Activity.objects.filter(
         owner_id=owner_id, start_time__gte=end - timedelta(days=180), start_time__lt=end
     ).aggregate(hr=Max("max_heart_rate"))["hr"]
+    estimate = 208 - 0.7 * (end.year - birth_year) if birth_year else DEFAULT_MAX_HR
+    highest = max(estimate, observed or 0)
     hard = 0
     top: int | None = None
     for heart_rate, effort in Activity.objects.filter(
@@ -159,7 +165,7 @@ def efforts_between(*, owner_id: int, start: datetime, end: datetime) -> tuple[i
         if effort is not None:
             top = max(top or 0, effort)
         if (effort is not None and effort >= HARD_EFFORT) or (
-            heart_rate and highest and heart_rate >= HARD_HEART_RATE * highest
+            heart_rate and heart_rate >= HARD_HEART_RATE * highest
         ):
             hard += 1
     return hard, top

@@ -315,7 +315,10 @@ def _week_summary(
     _start, end = selectors.local_day_bounds(last, enrollment.timezone)
     Status = PlanSession.Status
     hard_efforts, max_effort = selectors.efforts_between(
-        owner_id=enrollment.owner_id, start=start, end=end
+        owner_id=enrollment.owner_id,
+        start=start,
+        end=end,
+        birth_year=accounts_selectors.profile_for(user=enrollment.owner).birth_year,
     )
     return adaptation.WeekSummary(
         enrollment_id=enrollment.pk,
