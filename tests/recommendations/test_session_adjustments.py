@@ -12,6 +12,7 @@ from apps.training.plans import adaptation
 from apps.training.plans import selectors as plan_selectors
 from apps.training.plans import services as plan_services
 from apps.training.plans.adaptation import SessionPlan, WeekSummary
+from apps.training.plans.personal_data import export_plans
 from apps.training.types import NormalizedActivity
 from tests.training.plans.conftest import MONDAY, athlete
 
@@ -222,6 +223,12 @@ def test_a_missed_week_turns_next_weeks_intervals_into_an_easy_run(learned, toke
     assert [(s["kind"], s["effort"]) for s in intervals.steps] == [("steady", "easy")]
     assert [s.adjustment for s in week_two] == ["", "easy", "", ""]
     assert all(s.planned_load <= before[s.index] for s in week_two)  # never more
+    exported = export_plans(user.pk).data[0]["sessions"][5]
+    assert (exported["kind"], exported["adjustment"], exported["adjustment_reason"]) == (
+        "easy",
+        "easy",
+        "missed_sessions",
+    )
 
     text = (
         "You did 0 of 4 sessions last week: this hard session is an easy run instead, to get "
