@@ -8,8 +8,10 @@ class RecommendationsConfig(AppConfig):
     verbose_name = _("Recommendations")
 
     def ready(self) -> None:
-        # The adapter, the seeder, the gear ranker and the beat task register on import.
-        from apps.recommendations import adapter, demo, gear_ranking, tasks  # noqa: F401
+        # The adapter, the seeder, the gear ranker, the promotions source and the beat task
+        # register at start.
+        from apps.recommendations import adapter, demo, gear_ranking, promotions, tasks  # noqa: F401
 
         adapter.register()
         gear_ranking.register()
+        promotions.register()

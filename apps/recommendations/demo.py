@@ -25,6 +25,7 @@ from apps.recommendations.models import (
 )
 
 POPULATION = 300
+SESSIONS_A_WEEK = 4  # in the simulated plans, one of them hard
 STRONG_ACTION = {Kind.WORKOUTS: "enrolled", Kind.CHALLENGES: "join", Kind.PRODUCTS: "buy"}
 
 
@@ -115,19 +116,28 @@ def seed_population(*, people: int = POPULATION, seed: int = 42) -> int:
     return len(population.people)
 
 
-def simulated_plan_weeks(*, enrollments: int = 200, weeks: int = 10, seed: int = 7) -> list[tuple]:
-    """Adapted weeks as plans store them, for athletes with a hidden capacity: those who are
-    asked for more than they can absorb skip sessions and overshoot the load."""
+def simulated_plans(
+    *, enrollments: int = 200, weeks: int = 10, seed: int = 7
+) -> tuple[list[tuple], list[tuple], dict[tuple[int, int], tuple[int, int]]]:
+    """Plan weeks as plans store them, for athletes with a hidden capacity: those who are asked
+    for more than they can absorb skip sessions and overshoot the load, and miss the week's
+    hard session more often (the more so after a week they did not finish).
+
+    Returns (adaptation rows, hard sessions, hard sessions per week) in the shapes of
+    `selectors.load_history()` and `selectors.hard_session_history()`: the row of week w's
+    outcome is the adaptation of week w + 1, and each week has one hard session."""
     rng = np.random.default_rng(seed)
-    rows = []
+    hard_rng = np.random.default_rng(seed + 1000)
+    rows, hard_rows, hard_by_week = [], [], {}
     for enrollment in range(enrollments):
+        enrollment_id = -(enrollment + 1)
         capacity = rng.uniform(0.85, 1.35)
         factor = 1.0
+        previous_compliance = 1.0
         for week in range(weeks):
             strain = factor / capacity
-            compliance = float(
-                np.clip(1.15 - 0.6 * max(0, strain - 0.9) + rng.normal(0, 0.05), 0, 1)
-            )
+            chance = float(np.clip(1.0 - 0.9 * max(0, strain - 0.95) + rng.normal(0, 0.03), 0, 1))
+            compliance = rng.binomial(SESSIONS_A_WEEK, chance) / SESSIONS_A_WEEK  # done of 4
             planned = 300.0 * factor
             actual = (
                 planned
@@ -135,9 +145,26 @@ def simulated_plan_weeks(*, enrollments: int = 200, weeks: int = 10, seed: int =
                 * float(np.clip(1 + 0.5 * max(0, strain - 1) + rng.normal(0, 0.05), 0.3, 2))
             )
             after = float(np.clip(factor * (1.05 if compliance > 0.9 else 0.95), 0.6, 1.3))
-            rows.append((-(enrollment + 1), week, compliance, planned, actual, factor, after))
+            rows.append((enrollment_id, week + 1, compliance, planned, actual, factor, after))
+            hard_done = hard_rng.random() < np.clip(
+                1.0
+                - 1.6 * max(0.0, strain - 0.95)
+                - 1.2 * max(0.0, 0.9 - previous_compliance)
+                + hard_rng.normal(0, 0.05),
+                0.05,
+                0.97,
+            )
+            hard_by_week[(enrollment_id, week)] = (1, int(hard_done))
+            if week:
+                hard_rows.append((enrollment_id, week, "done" if hard_done else "skipped"))
+            previous_compliance = compliance
             factor = after
-    return rows
+    return rows, hard_rows, hard_by_week
+
+
+def simulated_plan_weeks(*, enrollments: int = 200, weeks: int = 10, seed: int = 7) -> list[tuple]:
+    """The adaptation rows of `simulated_plans`."""
+    return simulated_plans(enrollments=enrollments, weeks=weeks, seed=seed)[0]
 
 
 @demo.register(order=90)
@@ -155,10 +182,11 @@ def seed_recommendations() -> list[str]:
     for kind in Kind.values:
         if selectors.active_version(kind=kind) is None and services.recommender_train(kind=kind):
             trained.append(kind)
-    if selectors.active_version(kind="load") is None and services.load_model_train(
-        rows=simulated_plan_weeks()
-    ):
-        trained.append("load")
+    load = selectors.active_version(kind="load")
+    if load is None or "sessions_brier" not in load.metrics:  # older demo: no session model
+        rows, hard_rows, hard_by_week = simulated_plans()
+        if services.load_model_train(rows=rows, hard_rows=hard_rows, hard_by_week=hard_by_week):
+            trained.append("load")
     lines = []
     if made:
         lines.append(f"Recommendations: {made} synthetic athletes (profiles, no accounts) seeded")

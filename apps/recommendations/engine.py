@@ -321,3 +321,42 @@ class LoadModel:
     def predict(self, row: list[float]) -> float:
         value = float(self.regressor.predict(np.array([row], dtype=np.float64))[0])
         return value if math.isfinite(value) else float(row[2])
+
+
+# --- Hard sessions of the next week -----------------------------------------------------------
+
+SESSION_FEATURES = ("compliance", "load_ratio", "volume_factor", "factor_change", "hard_done")
+
+
+class SessionModel:
+    """Predicts whether the athlete does next week's hard session (intervals, tempo) from how
+    the week before went: (compliance, load ratio, volume factor, the planned change of the
+    factor, share of the hard sessions done). A gradient-boosted classifier; the adapter turns
+    a low probability into a shorter session or an easy run, within its guardrails."""
+
+    name = "sessions"
+
+    def fit(self, features: np.ndarray, done: np.ndarray) -> SessionModel:
+        from sklearn.ensemble import GradientBoostingClassifier
+        from sklearn.model_selection import train_test_split
+
+        labels = done.astype(int)
+        stratify = labels if 0 < labels.sum() < len(labels) else None
+        x_train, x_test, y_train, y_test = train_test_split(
+            features, labels, test_size=0.2, random_state=7, stratify=stratify
+        )
+        self.classifier = GradientBoostingClassifier(
+            n_estimators=60, max_depth=2, learning_rate=0.05, min_samples_leaf=20, random_state=7
+        ).fit(x_train, y_train)
+        p = self.classifier.predict_proba(x_test)[:, 1]
+        base = float(y_train.mean())
+        self.brier = float(np.mean((p - y_test) ** 2))
+        self.base_rate_brier = float(np.mean((base - y_test) ** 2))
+        self.samples = len(labels)
+        return self
+
+    def done_probability(self, row: list[float]) -> float:
+        if list(self.classifier.classes_) != [0, 1]:
+            return float(self.classifier.classes_[0])
+        value = float(self.classifier.predict_proba(np.array([row], dtype=np.float64))[0, 1])
+        return value if math.isfinite(value) else 1.0

@@ -37,7 +37,8 @@ CATEGORY_SPORTS = {"road_shoe": "run", "trail_shoe": "run", "bike": "ride", "wat
 REPLACE_FROM_PERCENT = 75
 MAX_PRODUCT_CANDIDATES = 200
 
-# Extra candidate sources per kind (the promos app registers its promotions here).
+# Extra candidate sources per kind (apps.recommendations.promotions adds promos' live offers:
+# promos sits below recommendations in the layers, so it cannot register itself).
 CandidateSource = Callable[..., list[Candidate]]
 _sources: dict[str, list[CandidateSource]] = {}
 
@@ -138,6 +139,12 @@ def history_rows() -> list[tuple[int, str, str, str, object]]:
 
 def load_history() -> list[tuple]:
     return list(plan_selectors.adaptation_history())
+
+
+def hard_session_history() -> tuple[list[tuple], dict[tuple[int, int], tuple[int, int]]]:
+    """The hard sessions of adapted weeks (done or not) and hard sessions planned/done per
+    (enrollment, week): the session model's training data."""
+    return list(plan_selectors.hard_session_history()), plan_selectors.hard_done_by_week()
 
 
 # --- Models ------------------------------------------------------------------------------------

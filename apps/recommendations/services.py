@@ -32,6 +32,7 @@ from apps.recommendations.models import (
     ModelVersion,
 )
 from apps.recommendations.types import Recommendation
+from apps.training.plans import adaptation
 
 logger = logging.getLogger(__name__)
 
@@ -253,22 +254,66 @@ def load_samples(rows: list[tuple]) -> tuple[np.ndarray, np.ndarray]:
     return np.array(features, dtype=np.float64), np.array(target, dtype=np.float64)
 
 
+def session_samples(
+    rows: list[tuple], hard_rows: list[tuple], hard_by_week: dict[tuple[int, int], tuple[int, int]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(features, done) of hard sessions: for the hard session of adapted week W, the features
+    of week W-1 as its adaptation row holds them (engine.SESSION_FEATURES), done or not."""
+    by_week = {(row[0], row[1]): row for row in rows}
+    features, done = [], []
+    for enrollment_id, week, status in hard_rows:
+        row = by_week.get((enrollment_id, week))
+        if row is None:
+            continue
+        _e, _w, compliance, planned, actual, before, after = row
+        hard_planned, hard_done = hard_by_week.get((enrollment_id, week - 1), (0, 0))
+        features.append(
+            [
+                compliance,
+                actual / planned if planned else 1.0,
+                before,
+                after / before if before else 1.0,
+                hard_done / hard_planned if hard_planned else 1.0,
+            ]
+        )
+        done.append(1.0 if status == "done" else 0.0)
+    return np.array(features, dtype=np.float64), np.array(done, dtype=np.float64)
+
+
 def load_model_train(
-    *, rows: list[tuple] | None = None, min_samples: int = 50
+    *,
+    rows: list[tuple] | None = None,
+    hard_rows: list[tuple] | None = None,
+    hard_by_week: dict | None = None,
+    min_samples: int = 50,
 ) -> ModelVersion | None:
-    """Train the next-week load model on the adapted weeks of every plan (or given rows)."""
-    features, target = load_samples(rows if rows is not None else selectors.load_history())
+    """Train the adaptive model on the adapted weeks of every plan (or given rows): the
+    next-week load model and, with enough hard sessions of both outcomes, the session model
+    (kept on the load model as `.sessions`, one artifact)."""
+    if rows is None:
+        rows = selectors.load_history()
+        hard_rows, hard_by_week = selectors.hard_session_history()
+    features, target = load_samples(rows)
     if len(target) < min_samples:
         return None
     started = time.perf_counter()
     model = engine.LoadModel().fit(features, target)
+    metrics = {"mae": round(model.mae, 4), "keep_factor_mae": round(model.baseline_mae, 4)}
+    data_size = {"samples": len(target)}
+    x, done = session_samples(rows, hard_rows or [], hard_by_week or {})
+    model.sessions = None
+    if len(done) >= min_samples and 0 < done.sum() < len(done):
+        model.sessions = engine.SessionModel().fit(x, done)
+        data_size["hard_sessions"] = len(done)
+        metrics["sessions_brier"] = round(model.sessions.brier, 4)
+        metrics["sessions_base_rate_brier"] = round(model.sessions.base_rate_brier, 4)
     seconds = time.perf_counter() - started
     return version_create(
         kind="load",
         model=model,
-        algorithm="gradient-boosting",
-        data_size={"samples": len(target)},
-        metrics={"mae": round(model.mae, 4), "keep_factor_mae": round(model.baseline_mae, 4)},
+        algorithm="gradient-boosting" + (" + sessions" if model.sessions else ""),
+        data_size=data_size,
+        metrics=metrics,
         seconds=seconds,
     )
 
@@ -411,3 +456,119 @@ def personal_data_erase(*, user_id: int) -> None:
     Interaction.objects.filter(user_id=user_id).delete()
     AthleteProfile.objects.filter(user_id=user_id).delete()
     _bump_generation(user_id)
+
+
+# --- Offline evaluation of the plan adapters ----------------------------------------------------
+
+SIMULATED_WEEK_LOAD = 300.0  # the simulated plans' planned load at factor 1
+SIMULATED_SESSIONS = 4  # sessions a simulated week has (one of them hard)
+
+
+def _simulated_summary(row: tuple, hard: tuple[int, int]) -> adaptation.WeekSummary:
+    enrollment_id, week, compliance, planned, actual, factor, _after = row
+    done = round(compliance * SIMULATED_SESSIONS)
+    return adaptation.WeekSummary(
+        enrollment_id=enrollment_id,
+        owner_id=0,
+        plan_slug="",
+        week=week - 1,
+        sessions_planned=SIMULATED_SESSIONS,
+        sessions_done=done,
+        sessions_skipped=SIMULATED_SESSIONS - done,
+        planned_load=planned,
+        actual_load=actual,
+        volume_factor=factor,
+        planned_volume=1.0,
+        next_planned_volume=1.0,
+        hard_planned=hard[0],
+        hard_done=hard[1],
+        next_sessions=(adaptation.SessionPlan(1, "intervals", "run", None, 60.0),),
+    )
+
+
+def adapters_evaluate(
+    *,
+    rows: list[tuple],
+    hard_rows: list[tuple],
+    hard_by_week: dict[tuple[int, int], tuple[int, int]],
+    split_week: int = 7,
+) -> dict:
+    """Rule-based vs learned adapter on a time split: both models learn from the adapted weeks
+    before `split_week`, and are judged on the weeks from it on.
+
+    - week: the load each adapter plans for the next week against the load the athlete then
+      completed (mean absolute error, in load units, and the share of weeks planned more than
+      10 % over what was completed);
+    - sessions: of the next week's hard sessions, how many each adapter kept that were then
+      missed, how many it softened that were then done, and the session model's Brier score
+      against the base rate."""
+    from apps.recommendations import adapter as learned_adapter
+
+    train_rows = [r for r in rows if r[1] < split_week]
+    features, target = load_samples(train_rows)
+    if len(target) < 10 or not any(r[1] >= split_week + 1 for r in rows):
+        raise ValueError("too few adapted weeks before or after the split")
+    load_model = engine.LoadModel().fit(features, target)
+    x, done = session_samples(train_rows, [h for h in hard_rows if h[1] < split_week], hard_by_week)
+    session_model = engine.SessionModel().fit(x, done)
+    rules = adaptation.RuleBasedAdapter()
+
+    by_enrollment: dict[int, list[tuple]] = {}
+    for row in rows:
+        by_enrollment.setdefault(row[0], []).append(row)
+    errors = {"rules": [], "learned": []}
+    over = {"rules": 0, "learned": 0}
+    for weeks in by_enrollment.values():
+        for prev, cur, nxt in zip(weeks, weeks[1:], weeks[2:], strict=False):
+            if cur[1] < split_week:
+                continue
+            summary = _simulated_summary(cur, hard_by_week.get((cur[0], cur[1] - 1), (0, 0)))
+            ratio, prev_ratio = cur[4] / cur[3], prev[4] / prev[3]
+            completed = cur[6] * min(nxt[2], nxt[4] / nxt[3], 1.2) * SIMULATED_WEEK_LOAD
+            rule = rules.adjust(summary)
+            predicted = load_model.predict([cur[2], ratio, cur[5], prev[2], prev_ratio])
+            answers = {
+                "rules": rule.volume_factor,
+                "learned": learned_adapter.guarded(summary, predicted, rule).volume_factor,
+            }
+            for name, factor in answers.items():
+                planned = adaptation.clamp(factor) * SIMULATED_WEEK_LOAD
+                errors[name].append(abs(planned - completed))
+                over[name] += planned > completed * 1.1
+
+    by_week = {(r[0], r[1]): r for r in rows}
+    test_hard = [h for h in hard_rows if h[1] >= split_week and (h[0], h[1]) in by_week]
+    sessions = {"hard": len(test_hard), "missed": 0, "learned_kept_missed": 0}
+    sessions["learned_softened_done"] = sessions["learned_softened"] = 0
+    probabilities, outcomes = [], []
+    for enrollment_id, week, status in test_hard:
+        row = by_week[(enrollment_id, week)]
+        summary = _simulated_summary(row, hard_by_week.get((enrollment_id, week - 1), (0, 0)))
+        next_factor = adaptation.clamp(row[6])  # the factor the week was actually planned with
+        changed = learned_adapter.session_adjustments(summary, next_factor, session_model)
+        was_done = status == "done"
+        sessions["missed"] += not was_done
+        if changed:
+            sessions["learned_softened"] += 1
+            sessions["learned_softened_done"] += was_done
+        else:
+            sessions["learned_kept_missed"] += not was_done
+        probabilities.append(
+            session_model.done_probability(learned_adapter.session_features(summary, next_factor))
+        )
+        outcomes.append(1.0 if was_done else 0.0)
+    if not errors["rules"] or not outcomes:
+        raise ValueError("no held-out weeks or hard sessions after the split")
+    p, y = np.array(probabilities), np.array(outcomes)
+    base = float(done.mean())
+    weeks_tested = len(errors["rules"])
+    return {
+        "split_week": split_week,
+        "train_weeks": len(target),
+        "test_weeks": weeks_tested,
+        "week_mae": {k: round(float(np.mean(v)), 2) for k, v in errors.items()},
+        "week_over_10pct": {k: round(v / weeks_tested, 4) for k, v in over.items()},
+        "sessions": sessions,
+        "sessions_brier": round(float(np.mean((p - y) ** 2)), 4),
+        "sessions_base_rate_brier": round(float(np.mean((base - y) ** 2)), 4),
+    }

@@ -2,6 +2,7 @@ import pytest
 
 from apps.recommendations import demo, services
 from tests.experiments.conftest import staff_client  # noqa: F401 - shared fixture
+from tests.training.plans.conftest import clock, record  # noqa: F401 - shared fixtures
 
 
 @pytest.fixture

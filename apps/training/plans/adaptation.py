@@ -1,5 +1,6 @@
 """Weekly adaptation: after each plan week, an adapter looks at what was planned and what was
-done, and says how the next week's volume changes.
+done, and says how the next week's volume changes and, if it wants, how single sessions of the
+next week change (a hard session shortened or swapped for an easy run, a long run capped).
 
 The interface is small on purpose, so the recommendations app can plug a learned model in:
 it implements `Adapter` (a `name` and `adjust(summary) -> WeekAdjustment`), calls `register()`
@@ -17,6 +18,38 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy
 
 FACTOR_BOUNDS = (0.6, 1.3)  # of the template's volume
+HARD_KINDS = ("intervals", "tempo")  # the sessions an adapter may soften
+SESSION_ACTIONS = ("shorten", "easy", "cap")  # PlanSession.Adjustment
+
+
+@dataclass(frozen=True)
+class SessionPlan:
+    """A planned (not yet done) session of the next week, as an adapter sees it."""
+
+    index: int
+    kind: str  # catalog.SESSION_KINDS
+    sport: str
+    distance_m: float | None  # at the week's factor 1 (long runs are measured by distance)
+    load: float  # expected load at the week's factor 1
+
+    @property
+    def hard(self) -> bool:
+        return self.kind in HARD_KINDS
+
+    @property
+    def long(self) -> bool:
+        return self.kind == "long"
+
+
+@dataclass(frozen=True)
+class SessionAdjustment:
+    """One session of the next week changed on top of the week's volume factor."""
+
+    index: int
+    action: str  # SESSION_ACTIONS: shorten, easy (swap for an easy run), cap (a long run)
+    factor: float  # of the session's volume at the week's factor, at most 1 (never more)
+    reason: str  # a code of SESSION_REASONS
+    params: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -35,6 +68,14 @@ class WeekSummary:
     volume_factor: float  # the factor the week was planned with
     planned_volume: float  # template volume of this week (s), at factor 1
     next_planned_volume: float  # template volume of the next week (s), at factor 1
+    # The week's efforts and the next week's sessions, for adapters that adjust sessions:
+    hard_planned: int = 0  # hard sessions (HARD_KINDS) planned this week
+    hard_done: int = 0
+    hard_efforts: int = 0  # activities felt (effort >= 8 of 10) or measured (HR zone 4+) hard
+    max_effort: int | None = None  # the highest perceived effort reported, when any
+    recent_long_m: float | None = None  # longest long run done in the last three plan weeks
+    last_long_m: float | None = None  # this week's long run as planned (done or not)
+    next_sessions: tuple[SessionPlan, ...] = ()
 
     @property
     def compliance(self) -> float:
@@ -51,6 +92,7 @@ class WeekAdjustment:
     volume_factor: float  # the factor for the next week
     reason: str  # a code of REASONS
     params: dict = field(default_factory=dict)
+    sessions: tuple[SessionAdjustment, ...] = ()
 
 
 class Adapter(Protocol):
@@ -80,6 +122,53 @@ REASONS = {
         "lighter, to let your body absorb it."
     ),
 }
+
+
+# Why one session changed, as shown beside it. Params: see each adapter's SessionAdjustment.
+SESSION_REASONS = {
+    "missed_sessions": gettext_lazy(
+        "You did %(done)d of %(planned)d sessions last week: this hard session is an easy run "
+        "instead, to get back into the rhythm."
+    ),
+    "load_spike": gettext_lazy(
+        "Last week's training load was %(load)d %% of the plan: this hard session is an easy "
+        "run instead."
+    ),
+    "hard_efforts": gettext_lazy(
+        "Last week brought %(efforts)d hard efforts: this session is %(cut)d %% shorter."
+    ),
+    "likely_missed": gettext_lazy(
+        "Athletes with a week like your last one often miss this session: it is %(cut)d %% shorter."
+    ),
+    "likely_missed_easy": gettext_lazy(
+        "Athletes with a week like your last one mostly miss this session: it is an easy run "
+        "instead."
+    ),
+    "long_capped": gettext_lazy(
+        "Your long run stays at %(km)s km: at most %(increase)d %% more than your longest "
+        "recent one."
+    ),
+    "long_held": gettext_lazy(
+        "Your long run stays at %(km)s km, no longer than your last one, until the sessions "
+        "are back on track."
+    ),
+}
+
+
+def session_reason_text(reason: str, params: dict | None = None) -> str:
+    """A session adjustment's reason in the active language ("" for an unknown code)."""
+    from django.utils.formats import number_format
+
+    template = SESSION_REASONS.get(reason)
+    if template is None:
+        return ""
+    values = dict(params or {})
+    if isinstance(values.get("km"), int | float):
+        values["km"] = number_format(values["km"], decimal_pos=1)
+    try:
+        return str(template) % values
+    except (KeyError, TypeError, ValueError):
+        return ""
 
 
 def reason_text(reason: str, *, compliance: float, planned_load: float, actual_load: float) -> str:
@@ -149,12 +238,16 @@ def clamp(factor: float) -> float:
 register(RuleBasedAdapter())
 
 __all__ = [
+    "HARD_KINDS",
     "Adapter",
     "RuleBasedAdapter",
+    "SessionAdjustment",
+    "SessionPlan",
     "WeekAdjustment",
     "WeekSummary",
     "clamp",
     "current",
     "reason_text",
     "register",
+    "session_reason_text",
 ]

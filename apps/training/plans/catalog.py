@@ -381,6 +381,26 @@ def _step_duration(step: dict, threshold_pace_s: float | None) -> float:
     return (step["distance_m"] or 0) / 1000 * pace * step["repeat"]
 
 
+def easy_steps(
+    steps: list[dict], *, factor: float = 1.0, threshold_pace_s: float | None = None
+) -> list[dict]:
+    """A hard session swapped for an easy run: one easy step as long as the session was
+    (warm-up and cool-down included) times `factor`, in whole minutes."""
+    seconds = sum(_step_duration(step, threshold_pace_s) for step in steps) * factor
+    zone, pace_factor = EFFORTS["easy"]
+    return [
+        {
+            "kind": "steady",
+            "effort": "easy",
+            "repeat": 1,
+            "duration_s": int(_round(seconds, 60)),
+            "distance_m": None,
+            "hr_zone": zone,
+            "pace_s_per_km": round(threshold_pace_s * pace_factor) if threshold_pace_s else None,
+        }
+    ]
+
+
 @dataclass(frozen=True)
 class Targets:
     distance_m: float | None  # set when the session is measured by distance

@@ -58,6 +58,11 @@ class PlanSession(models.Model):
         DONE = "done", _("Done")
         SKIPPED = "skipped", _("Skipped")
 
+    class Adjustment(models.TextChoices):
+        SHORTEN = "shorten", _("Shortened")
+        EASY = "easy", _("Swapped for an easy run")
+        CAP = "cap", _("Long run capped")
+
     enrollment = models.ForeignKey(
         PlanEnrollment, on_delete=models.CASCADE, related_name="sessions"
     )
@@ -86,6 +91,13 @@ class PlanSession(models.Model):
     # `activity_deleted` event finds the session to reopen (the foreign key is nulled by then).
     completed_by_activity_id = models.BigIntegerField(_("completed by activity"), null=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # How the weekly adaptation changed this one session on top of the week's volume (empty:
+    # not changed), why (a code of adaptation.SESSION_REASONS) and the reason's numbers.
+    adjustment = models.CharField(
+        _("adjustment"), max_length=8, choices=Adjustment.choices, blank=True, default=""
+    )
+    adjustment_reason = models.CharField(_("adjustment reason"), max_length=40, blank=True)
+    adjustment_params = models.JSONField(_("adjustment details"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("plan session")

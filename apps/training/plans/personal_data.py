@@ -37,6 +37,9 @@ def export_plans(user_id: int) -> ExportPart:
                         "status": s.status,
                         "activity_id": s.activity_id,
                         "completed_at": s.completed_at.isoformat() if s.completed_at else None,
+                        "adjustment": s.adjustment,
+                        "adjustment_reason": s.adjustment_reason,
+                        "adjustment_details": s.adjustment_params,
                     }
                     for s in e.sessions.all()
                 ],

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db import models
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from apps.training.models import Activity, BestEffort
@@ -115,6 +116,18 @@ def adaptation_list(*, enrollment: PlanEnrollment) -> QuerySet[PlanAdaptation]:
     return PlanAdaptation.objects.filter(enrollment=enrollment).order_by("-week")
 
 
+def adjusted_sessions(*, enrollment: PlanEnrollment) -> dict[int, list[PlanSession]]:
+    """The sessions the weekly adaptation changed one by one, by plan week (one query)."""
+    out: dict[int, list[PlanSession]] = {}
+    for session in (
+        PlanSession.objects.filter(enrollment=enrollment)
+        .exclude(adjustment="")
+        .order_by("week", "date", "index")
+    ):
+        out.setdefault(session.week, []).append(session)
+    return out
+
+
 def enrollments_to_adapt() -> QuerySet[PlanEnrollment]:
     return PlanEnrollment.objects.filter(status=PlanEnrollment.Status.ACTIVE).order_by("pk")
 
@@ -125,6 +138,37 @@ def training_load_between(*, owner_id: int, start: datetime, end: datetime) -> f
         owner_id=owner_id, start_time__gte=start, start_time__lt=end
     ).aggregate(load=Sum("training_load"))["load"]
     return float(total or 0.0)
+
+
+HARD_EFFORT = 8  # perceived effort (1-10) from which an activity counts as hard
+HARD_HEART_RATE = 0.8  # or an average heart rate in zone 4+ of the maximum heart rate
+DEFAULT_MAX_HR = 190.0  # as in apps.training.services, when the age is unknown
+
+
+def efforts_between(
+    *, owner_id: int, start: datetime, end: datetime, birth_year: int | None = None
+) -> tuple[int, int | None]:
+    """(hard activities, highest perceived effort) of the owner's activities in [start, end):
+    hard when felt so (effort 8 of 10 or more) or with an average heart rate in zone 4 or
+    above of the maximum heart rate (estimated from the age, or the highest one recorded in
+    the last 180 days when that is higher), as training's zones count it."""
+    observed = Activity.objects.filter(
+        owner_id=owner_id, start_time__gte=end - timedelta(days=180), start_time__lt=end
+    ).aggregate(hr=Max("max_heart_rate"))["hr"]
+    estimate = 208 - 0.7 * (end.year - birth_year) if birth_year else DEFAULT_MAX_HR
+    highest = max(estimate, observed or 0)
+    hard = 0
+    top: int | None = None
+    for heart_rate, effort in Activity.objects.filter(
+        owner_id=owner_id, start_time__gte=start, start_time__lt=end
+    ).values_list("avg_heart_rate", "perceived_effort"):
+        if effort is not None:
+            top = max(top or 0, effort)
+        if (effort is not None and effort >= HARD_EFFORT) or (
+            heart_rate and heart_rate >= HARD_HEART_RATE * highest
+        ):
+            hard += 1
+    return hard, top
 
 
 def activities_on_day(*, owner_id: int, day: date, tz_name: str) -> QuerySet[Activity]:
@@ -149,6 +193,33 @@ def enrollment_history(*, since: datetime | None = None) -> QuerySet:
     if since is not None:
         qs = qs.filter(created__gte=since)
     return qs.order_by("created", "pk").values_list("owner_id", "plan_slug", "created")
+
+
+def hard_session_history() -> QuerySet:
+    """(enrollment_id, week, status) of every past hard session (intervals, tempo) of a week that
+    was adapted, in order: did athletes do the hard session after such a week? The session
+    model's training data (sessions already swapped for an easy run are not hard any more)."""
+    adapted = PlanAdaptation.objects.filter(
+        enrollment_id=models.OuterRef("enrollment_id"), week=models.OuterRef("week")
+    )
+    return (
+        PlanSession.objects.filter(kind__in=("intervals", "tempo"))
+        .filter(models.Exists(adapted))
+        .filter(date__lt=timezone.localdate())
+        .order_by("enrollment_id", "week", "index")
+        .values_list("enrollment_id", "week", "status")
+    )
+
+
+def hard_done_by_week() -> dict[tuple[int, int], tuple[int, int]]:
+    """(enrollment_id, week) -> (hard sessions planned, done), over every enrollment."""
+    rows = (
+        PlanSession.objects.filter(kind__in=("intervals", "tempo"))
+        .values("enrollment_id", "week")
+        .annotate(n=Count("pk"), done=Count("pk", filter=Q(status=PlanSession.Status.DONE)))
+        .order_by()
+    )
+    return {(r["enrollment_id"], r["week"]): (r["n"], r["done"]) for r in rows}
 
 
 def adaptation_history() -> QuerySet:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -313,6 +314,12 @@ def _week_summary(
     start, _end = selectors.local_day_bounds(first, enrollment.timezone)
     _start, end = selectors.local_day_bounds(last, enrollment.timezone)
     Status = PlanSession.Status
+    hard_efforts, max_effort = selectors.efforts_between(
+        owner_id=enrollment.owner_id,
+        start=start,
+        end=end,
+        birth_year=accounts_selectors.profile_for(user=enrollment.owner).birth_year,
+    )
     return adaptation.WeekSummary(
         enrollment_id=enrollment.pk,
         owner_id=enrollment.owner_id,
@@ -332,27 +339,123 @@ def _week_summary(
         next_planned_volume=catalog.week_volume(
             plan, week + 1, threshold_pace_s=enrollment.threshold_pace_s
         ),
+        hard_planned=sum(s.kind in adaptation.HARD_KINDS for s in sessions),
+        hard_done=sum(
+            s.kind in adaptation.HARD_KINDS and s.status == Status.DONE for s in sessions
+        ),
+        hard_efforts=hard_efforts,
+        max_effort=max_effort,
+        recent_long_m=PlanSession.objects.filter(
+            enrollment=enrollment,
+            kind="long",
+            status=Status.DONE,
+            week__gte=week - 2,
+            week__lte=week,
+        ).aggregate(m=Max("target_distance_m"))["m"],
+        last_long_m=max(
+            (s.target_distance_m or 0 for s in sessions if s.kind == "long"), default=None
+        )
+        or None,
+        next_sessions=_next_sessions(enrollment, plan, week + 1),
     )
 
 
-def _replan_week(
-    enrollment: PlanEnrollment, plan: catalog.PlanTemplate, week: int, factor: float
-) -> None:
-    for session in PlanSession.objects.filter(
+def _next_sessions(
+    enrollment: PlanEnrollment, plan: catalog.PlanTemplate, week: int
+) -> tuple[adaptation.SessionPlan, ...]:
+    out = []
+    for index in PlanSession.objects.filter(
         enrollment=enrollment, week=week, status=PlanSession.Status.PLANNED
-    ):
+    ).values_list("index", flat=True):
+        template = plan.sessions[index]
+        steps = catalog.session_steps(template, threshold_pace_s=enrollment.threshold_pace_s)
+        targets = catalog.session_targets(steps, threshold_pace_s=enrollment.threshold_pace_s)
+        out.append(
+            adaptation.SessionPlan(
+                index=index,
+                kind=template.kind,
+                sport=template.sport,
+                distance_m=targets.distance_m,
+                load=targets.load,
+            )
+        )
+    return tuple(sorted(out, key=lambda s: s.index))
+
+
+SESSION_FACTOR_BOUNDS = (0.5, 1.0)  # a session adjustment only ever takes volume away
+
+
+def _session_adjustments(
+    adjustments, week_sessions: dict[int, str]
+) -> dict[int, adaptation.SessionAdjustment]:
+    """What an adapter asked for, kept to the sane: known actions, planned sessions of the
+    week, a swap only for a hard session, a cap only for a long run, never more volume."""
+    low, high = SESSION_FACTOR_BOUNDS
+    out = {}
+    for adj in adjustments or ():
+        kind = week_sessions.get(adj.index)
+        if kind is None or adj.action not in adaptation.SESSION_ACTIONS:
+            continue
+        if adj.action == "easy" and kind not in adaptation.HARD_KINDS:
+            continue
+        if adj.action == "cap" and kind != "long":
+            continue
+        factor = round(min(max(float(adj.factor), low), high), 3)
+        out[adj.index] = adaptation.SessionAdjustment(
+            adj.index, adj.action, factor, str(adj.reason)[:40], dict(adj.params or {})
+        )
+    return out
+
+
+def _replan_week(
+    enrollment: PlanEnrollment,
+    plan: catalog.PlanTemplate,
+    week: int,
+    factor: float,
+    adjustments: tuple[adaptation.SessionAdjustment, ...] = (),
+) -> None:
+    pace = enrollment.threshold_pace_s
+    sessions = list(
+        PlanSession.objects.filter(
+            enrollment=enrollment, week=week, status=PlanSession.Status.PLANNED
+        )
+    )
+    wanted = _session_adjustments(
+        adjustments, {s.index: plan.sessions[s.index].kind for s in sessions}
+    )
+    for session in sessions:
         template = plan.sessions[session.index]
-        session.steps = catalog.session_steps(
-            template, factor=factor, threshold_pace_s=enrollment.threshold_pace_s
-        )
-        targets = catalog.session_targets(
-            session.steps, threshold_pace_s=enrollment.threshold_pace_s
-        )
+        adj = wanted.get(session.index)
+        session.kind = template.kind
+        session.adjustment, session.adjustment_reason, session.adjustment_params = "", "", {}
+        if adj is not None and adj.action == "easy":
+            steps = catalog.session_steps(template, factor=factor, threshold_pace_s=pace)
+            session.steps = catalog.easy_steps(steps, factor=adj.factor, threshold_pace_s=pace)
+            session.kind = "easy"
+        else:
+            session_factor = factor * (adj.factor if adj is not None else 1.0)
+            session.steps = catalog.session_steps(
+                template, factor=session_factor, threshold_pace_s=pace
+            )
+        if adj is not None:
+            session.adjustment = adj.action
+            session.adjustment_reason = adj.reason
+            session.adjustment_params = {**adj.params, "was": template.kind}
+        targets = catalog.session_targets(session.steps, threshold_pace_s=pace)
         session.target_distance_m = targets.distance_m
         session.target_duration_s = targets.duration_s
         session.planned_load = targets.load
         session.save(
-            update_fields=["steps", "target_distance_m", "target_duration_s", "planned_load"]
+            update_fields=[
+                "kind",
+                "steps",
+                "target_distance_m",
+                "target_duration_s",
+                "planned_load",
+                "adjustment",
+                "adjustment_reason",
+                "adjustment_params",
+            ]
         )
 
 
@@ -383,7 +486,7 @@ def enrollment_adapt(
             summary = _week_summary(locked, plan, week, factor)
             adjustment = adapter.adjust(summary)
             new_factor = adaptation.clamp(adjustment.volume_factor)
-            _replan_week(locked, plan, week + 1, new_factor)
+            _replan_week(locked, plan, week + 1, new_factor, adjustment.sessions)
             made.append(
                 PlanAdaptation.objects.create(
                     enrollment=locked,

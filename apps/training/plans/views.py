@@ -119,6 +119,12 @@ def schedule(request, enrollment_id: int):
         session.title = catalog.session_title(session.kind, session.focus)
         session.lines = [catalog.describe_step(s) for s in session.steps]
         session.free_days = free_days
+        session.adjustment_text = adaptation.session_reason_text(
+            session.adjustment_reason, session.adjustment_params
+        )
+        was = (session.adjustment_params or {}).get("was")
+        session.adjusted_from = catalog.session_title(was) if session.adjustment == "easy" else ""
+    adjusted = selectors.adjusted_sessions(enrollment=enrollment)
     notes = [
         {
             "week": record.week + 1,
@@ -129,6 +135,17 @@ def schedule(request, enrollment_id: int):
                 planned_load=record.planned_load,
                 actual_load=record.actual_load,
             ),
+            "sessions": [
+                {
+                    "date": s.date,
+                    "title": catalog.session_title(s.kind, s.focus),
+                    "adjustment": s.get_adjustment_display(),
+                    "text": adaptation.session_reason_text(
+                        s.adjustment_reason, s.adjustment_params
+                    ),
+                }
+                for s in adjusted.get(record.week, [])
+            ],
         }
         for record in selectors.adaptation_list(enrollment=enrollment)
     ]

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.training.plans import adaptation, catalog
@@ -59,6 +60,27 @@ class EnrollInputSerializer(serializers.Serializer):
     )
 
 
+class SessionAdjustmentOutputSerializer(serializers.Serializer):
+    session_id = serializers.IntegerField(source="pk")
+    date = serializers.DateField()
+    title = serializers.SerializerMethodField(help_text=_("The session as it is now."))
+    adjustment = serializers.CharField(help_text="shorten, easy (swapped for an easy run), cap")
+    adjusted_from = serializers.SerializerMethodField(
+        help_text=_("The kind of session it was before a swap.")
+    )
+    reason = serializers.CharField(source="adjustment_reason")
+    text = serializers.SerializerMethodField(help_text=_("Why, in words."))
+
+    def get_title(self, session) -> str:
+        return catalog.session_title(session.kind, session.focus)
+
+    def get_adjusted_from(self, session) -> str:
+        return (session.adjustment_params or {}).get("was", "")
+
+    def get_text(self, session) -> str:
+        return adaptation.session_reason_text(session.adjustment_reason, session.adjustment_params)
+
+
 class AdaptationOutputSerializer(serializers.Serializer):
     week = serializers.SerializerMethodField(help_text=_("The adjusted week, from 1."))
     decision = serializers.CharField()
@@ -69,9 +91,17 @@ class AdaptationOutputSerializer(serializers.Serializer):
     actual_load = serializers.FloatField()
     volume_factor = serializers.FloatField(source="factor_after")
     created = serializers.DateTimeField()
+    sessions = serializers.SerializerMethodField(
+        help_text=_("Sessions of the week changed one by one, with why.")
+    )
 
     def get_week(self, record) -> int:
         return record.week + 1
+
+    @extend_schema_field(SessionAdjustmentOutputSerializer(many=True))
+    def get_sessions(self, record) -> list[dict]:
+        adjusted = self.context.get("adjusted_sessions", {}).get(record.week, [])
+        return SessionAdjustmentOutputSerializer(adjusted, many=True).data
 
     def get_text(self, record) -> str:
         return adaptation.reason_text(
@@ -124,12 +154,19 @@ class SessionOutputSerializer(serializers.Serializer):
     status = serializers.CharField()
     activity_id = serializers.IntegerField(allow_null=True)
     completed_at = serializers.DateTimeField(allow_null=True)
+    adjustment = serializers.CharField(
+        help_text="Empty, or how the adaptation changed it: shorten, easy, cap"
+    )
+    adjustment_text = serializers.SerializerMethodField(help_text=_("Why it changed, in words."))
 
     def get_week(self, session) -> int:
         return session.week + 1
 
     def get_title(self, session) -> str:
         return catalog.session_title(session.kind, session.focus)
+
+    def get_adjustment_text(self, session) -> str:
+        return adaptation.session_reason_text(session.adjustment_reason, session.adjustment_params)
 
 
 class RescheduleInputSerializer(serializers.Serializer):

@@ -67,7 +67,10 @@ def _detail(request, enrollment: PlanEnrollment) -> dict:
     enrollment.current_week = selectors.current_week(enrollment=enrollment) + 1
     enrollment.compliance_percent = selectors.compliance(enrollment=enrollment).percent
     enrollment.calendar_url = calendar_url(request, enrollment)
-    return EnrollmentDetailOutputSerializer(enrollment).data
+    adjusted = selectors.adjusted_sessions(enrollment=enrollment)
+    return EnrollmentDetailOutputSerializer(
+        enrollment, context={"adjusted_sessions": adjusted}
+    ).data
 
 
 class PlanListView(APIView):
