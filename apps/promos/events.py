@@ -1,4 +1,5 @@
-"""What promos subscribes to (loyalty points follow activities) and publishes.
+"""What promos subscribes to (loyalty points follow activities: recorded, edited, deleted)
+and publishes.
 
 Published by `services` (payloads are JSON; the partner platform relays them as webhooks):
 - `coupon_issued`: coupon_id, code, user_id, promotion_id, promotion_slug, kind, value,
@@ -18,6 +19,15 @@ PUBLISHED = ("coupon_issued", "reward_redeemed", "order_reported", "order_refund
 @subscribe("activity_recorded")
 def on_activity_recorded(event: DomainEvent) -> None:
     services.points_earn_for_activity(
+        activity_id=event.payload["activity_id"], owner_id=event.payload["owner_id"]
+    )
+
+
+@subscribe("activity_updated")
+def on_activity_updated(event: DomainEvent) -> None:
+    """An edit (sport, distance, duration, day) may change what the activity earns: the
+    difference is booked as a correcting entry; an edit that changes nothing adds nothing."""
+    services.points_recompute_for_activity(
         activity_id=event.payload["activity_id"], owner_id=event.payload["owner_id"]
     )
 
