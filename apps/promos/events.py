@@ -5,8 +5,8 @@ Published by `services` (payloads are JSON; the partner platform relays them as 
 - `coupon_issued`: coupon_id, code, user_id, promotion_id, promotion_slug, kind, value,
   currency, valid_until
 - `reward_redeemed`: redemption_id, user_id, reward_id, reward_slug, kind, points, coupon_code
-- `order_reported`: shop, order_id, user_id, total, currency, coupon_code, points
-- `order_refunded`: shop, order_id, user_id
+- `order_reported`: shop, environment, order_id, user_id, total, currency, coupon_code, points
+- `order_refunded`: shop, environment, order_id, user_id
 """
 
 from apps.core.events import DomainEvent, subscribe
@@ -54,7 +54,11 @@ def _for_the_shop(payload: dict) -> list:
     shop = str(payload.get("shop") or "")
     if not shop.startswith("partner:") or not shop.removeprefix("partner:").isdigit():
         return []
-    return partner_selectors.shop_own_endpoints(partner_id=int(shop.removeprefix("partner:")))
+    # The environment of the order: a sandbox order's news goes to sandbox endpoints only.
+    environment = payload.get("environment") or "production"
+    return partner_selectors.shop_own_endpoints(
+        partner_id=int(shop.removeprefix("partner:")), environment=environment
+    )
 
 
 def _coupon(payload: dict) -> dict:

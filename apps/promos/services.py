@@ -639,6 +639,20 @@ def _money(value) -> Decimal:
     return amount
 
 
+def _order_reference(shop: str, environment: str, order_id: str) -> str:
+    """The ledger reference (and key stem) of an order; a sandbox order's never collides with a
+    production order's of the same id (production keeps the form it always had)."""
+    if environment == Order.Environment.SANDBOX:
+        return f"order:{shop}@sandbox:{order_id}"
+    return f"order:{shop}:{order_id}"
+
+
+def _environment(environment: str) -> str:
+    if environment not in Order.Environment.values:
+        raise ValueError(f"unknown environment: {environment!r}")
+    return environment
+
+
 def order_report(
     *,
     shop: str,
@@ -647,9 +661,11 @@ def order_report(
     total,
     currency: str,
     coupon_code: str = "",
+    environment: str = Order.Environment.PRODUCTION,
 ) -> OrderResult:
     """A shop reports a paid order: the coupon is redeemed and points are earned, once per
-    (shop, order_id); a replay returns the first order and changes nothing."""
+    (shop, environment, order_id); a replay returns the first order and changes nothing."""
+    environment = _environment(environment)
     shop, order_id = (shop or "").strip()[:80], (order_id or "").strip()
     currency = (currency or "").strip().upper()
     amount = _money(total)
@@ -659,13 +675,15 @@ def order_report(
         raise OrderInvalid(fields={"currency": [str(OrderInvalid.default_message)]})
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     with transaction.atomic():
-        existing = Order.objects.filter(shop=shop, order_id=order_id).first()
+        mine = Order.objects.filter(shop=shop, environment=environment, order_id=order_id)
+        existing = mine.first()
         if existing:
             return OrderResult(existing, created=False)
         try:
             with transaction.atomic():
                 order = Order.objects.create(
                     shop=shop,
+                    environment=environment,
                     order_id=order_id,
                     user=user,
                     total=amount,
@@ -673,8 +691,8 @@ def order_report(
                     created=timezone.now(),
                 )
         except IntegrityError:  # the same report, in parallel: the first one wins
-            return OrderResult(Order.objects.get(shop=shop, order_id=order_id), created=False)
-        reference = f"order:{shop}:{order_id}"
+            return OrderResult(mine.get(), created=False)
+        reference = _order_reference(shop, environment, order_id)
         if coupon_code:
             redemption = coupon_redeem(code=coupon_code, user_id=user and user.pk, key=reference)
             order.coupon_id = redemption.coupon_id
@@ -707,6 +725,7 @@ def order_report(
         publish(
             "order_reported",
             shop=shop,
+            environment=environment,
             order_id=order_id,
             user_id=user and user.pk,
             total=str(amount),
@@ -718,14 +737,22 @@ def order_report(
 
 
 @transaction.atomic
-def order_refund(*, shop: str, order_id: str) -> Order:
-    """The shop refunded an order: its coupon use and its points are reversed, once."""
-    order = Order.objects.select_for_update().filter(shop=shop, order_id=order_id).first()
+def order_refund(
+    *, shop: str, order_id: str, environment: str = Order.Environment.PRODUCTION
+) -> Order:
+    """The shop refunded an order (of that environment): its coupon use and its points are
+    reversed, once."""
+    environment = _environment(environment)
+    order = (
+        Order.objects.select_for_update()
+        .filter(shop=shop, environment=environment, order_id=order_id)
+        .first()
+    )
     if order is None:
         raise OrderNotFound()
     if order.status == Order.Status.REFUNDED:
         return order
-    reference = f"order:{shop}:{order_id}"
+    reference = _order_reference(shop, environment, order_id)
     for redemption in CouponRedemption.objects.filter(
         idempotency_key=reference, reversed_at__isnull=True
     ):
@@ -743,7 +770,13 @@ def order_refund(*, shop: str, order_id: str) -> Order:
     order.status = Order.Status.REFUNDED
     order.refunded_at = timezone.now()
     order.save(update_fields=["status", "refunded_at"])
-    publish("order_refunded", shop=shop, order_id=order_id, user_id=order.user_id)
+    publish(
+        "order_refunded",
+        shop=shop,
+        environment=environment,
+        order_id=order_id,
+        user_id=order.user_id,
+    )
     return order
 
 
