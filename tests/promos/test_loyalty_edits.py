@@ -191,3 +191,22 @@ def test_an_edit_after_a_deletion_changes_nothing(user):
     assert _balance(user) == 0
     assert services.points_recompute_for_activity(activity_id=activity_id, owner_id=user.pk) == 0
     assert PointsEntry.objects.count() == 2
+
+
+def test_moving_the_day_that_made_a_streak_takes_its_bonus_back(user):
+    rule("streak", 50, streak_days=3)
+    for days in (2, 1):
+        record(user, km=5, minutes=30, days_ago=days)
+    third = record(user, km=5, minutes=30, days_ago=0)
+    assert _balance(user) == 50
+    start = third.start_time
+
+    _figures(third, title="a week earlier", start_time=start - timedelta(days=7))
+    assert _balance(user) == 0
+    _figures(third, title="today after all", start_time=start)
+    assert _balance(user) == 50
+    assert list(PointsEntry.objects.order_by("pk").values_list("points", "source")) == [
+        (50, "streak"),
+        (-50, "streak"),
+        (50, "streak"),
+    ]
