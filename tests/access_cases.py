@@ -2219,3 +2219,34 @@ access.own(
 # they are in PUBLIC_OR_UNOWNED (tests/test_access_harness_registry.py) and their authorization
 # (scope shop, signatures, one shop's orders hidden from another, sandbox people only) is
 # tested in tests/promos/test_shop_api.py.
+
+
+# --- partners: self-service shop (branch promos2) ---
+def _shop_partner_row(partner):
+    return (
+        _Partner.objects.filter(pk=partner.pk).values("status", "shop_status", "shop_secret").get()
+    )
+
+
+def _shop_partner(owner):
+    partner = _partner(owner)
+    _partner_services.partner_shop_enable(partner=partner)
+    return partner
+
+
+access.owned(
+    "partners: enable the shop",
+    "post",
+    url=lambda partner: f"/api/v1/partners/{partner.pk}/shop/",
+    make=_partner,
+    snapshot=_shop_partner_row,
+    owner_status=201,
+)
+for _action in ("rotate-secret", "request-production"):
+    access.owned(
+        f"partners: shop {_action}",
+        "post",
+        url=lambda partner, a=_action: f"/api/v1/partners/{partner.pk}/shop/{a}/",
+        make=_shop_partner,
+        snapshot=_shop_partner_row,
+    )

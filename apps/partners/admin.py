@@ -1,5 +1,6 @@
-"""Admin: partners (create with sandbox credentials, approve for production), endpoints,
-webhook events and deliveries with their attempt log (replay)."""
+"""Admin: partners (create with sandbox credentials, approve for production; shops: make one,
+a new secret, approve for production), endpoints, webhook events and deliveries with their
+attempt log (replay)."""
 
 from django.contrib import admin, messages
 from django.db import models
@@ -28,14 +29,27 @@ def _show_credentials(request, partner, credentials):
 
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
-    list_display = ("name", "status", "created", "approved_at", "rate_limit_per_minute")
-    list_filter = ("status",)
+    list_display = (
+        "name",
+        "status",
+        "shop_status",
+        "created",
+        "approved_at",
+        "rate_limit_per_minute",
+    )
+    list_filter = ("status", "shop_status")
     search_fields = ("name",)
     filter_horizontal = ("owners",)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    readonly_fields = ("sandbox_application", "production_application", "approved_at", "status")
+    readonly_fields = (
+        "sandbox_application",
+        "production_application",
+        "approved_at",
+        "status",
+        "shop_status",
+    )
     exclude = ("shop_secret",)  # shown once, by the action below
-    actions = ("approve", "shop_secret_rotate")
+    actions = ("approve", "shop_secret_rotate", "shop_approve")
 
     def response_add(self, request, obj, post_url_continue=None):
         """A partner made here gets sandbox credentials at once, shown on the next page only."""
@@ -63,7 +77,18 @@ class PartnerAdmin(admin.ModelAdmin):
             )
         return None
 
-    @admin.action(description=_("Make a shop / issue a new shop signing secret"))
+    @admin.action(description=_("Approve the shop for production"))
+    def shop_approve(self, request, queryset):
+        for partner in queryset:
+            try:
+                services.partner_shop_approve(partner=partner)
+                self.message_user(
+                    request, _("%(partner)s: the shop works in production.") % {"partner": partner}
+                )
+            except StrideError as error:
+                self.message_user(request, f"{partner}: {error.message}", messages.ERROR)
+
+    @admin.action(description=_("Make a shop (sandbox) / issue a new shop signing secret"))
     def shop_secret_rotate(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(

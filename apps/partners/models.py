@@ -18,6 +18,13 @@ class Environment(models.TextChoices):
     PRODUCTION = "production", _("Production")
 
 
+class ShopStatus(models.TextChoices):
+    NONE = "", _("Not a shop")
+    SANDBOX = "sandbox", _("Shop in the sandbox")
+    REQUESTED = "requested", _("Shop in production requested")
+    PRODUCTION = "production", _("Shop approved for production")
+
+
 class Partner(TimeStampedModel):
     """A company or developer integrating with Stride: one OAuth client per environment."""
 
@@ -52,8 +59,12 @@ class Partner(TimeStampedModel):
         verbose_name=_("production OAuth client"),
     )
     rate_limit_per_minute = models.PositiveIntegerField(_("requests per minute"), default=600)
-    # A shop (apps.promos): signs its requests with this; set, the partner may take the scope.
+    # A shop (apps.promos): signs its requests with this. An owner enables the shop for the
+    # sandbox at once; production takes a request and staff approval, like production access.
     shop_secret = EncryptedTextField(_("shop signing secret (encrypted)"), blank=True, default="")
+    shop_status = models.CharField(
+        _("shop"), max_length=16, choices=ShopStatus.choices, default=ShopStatus.NONE, blank=True
+    )
 
     class Meta:
         verbose_name = _("partner")
@@ -65,7 +76,15 @@ class Partner(TimeStampedModel):
 
     @property
     def is_shop(self) -> bool:
-        return bool(self.shop_secret)
+        return bool(self.shop_secret) and self.shop_status != ShopStatus.NONE
+
+    def shop_allowed(self, environment: str | None) -> bool:
+        """May this partner act as a shop with its client of `environment`?"""
+        if not self.is_shop:
+            return False
+        if environment == Environment.SANDBOX:
+            return True
+        return environment == Environment.PRODUCTION and self.shop_status == ShopStatus.PRODUCTION
 
     @property
     def shop_id(self) -> str:

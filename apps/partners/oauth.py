@@ -16,6 +16,8 @@ class PartnerOAuth2Validator(OAuth2Validator):
         # `shop` only for a shop's own client-credentials token (never granted by a person).
         if "shop" in scopes:
             found = selectors.partner_for_application(client.pk)
-            if request.grant_type != "client_credentials" or found is None or not found[0].is_shop:
+            if request.grant_type != "client_credentials" or found is None:
+                return False
+            if not found[0].shop_allowed(found[1]):  # production: only once approved
                 return False
         return super().validate_scopes(client_id, scopes, client, request, *args, **kwargs)

@@ -12,6 +12,7 @@ from apps.partners.models import (
     Environment,
     Partner,
     SandboxAthlete,
+    ShopStatus,
     WebhookDelivery,
     WebhookEndpoint,
 )
@@ -120,27 +121,42 @@ def endpoints_for_user_event(*, user_id: int, scope: str) -> list[WebhookEndpoin
 
 
 def shop_endpoints(*, user_id: int | None) -> list[WebhookEndpoint]:
-    """Active endpoints of every shop (a partner with a shop secret) for news about a person:
-    production endpoints, and sandbox ones only about the shop's own sandbox people."""
-    sandbox_people = (
-        Q(partner__sandbox_athletes__user_id=user_id) | Q(partner__owners=user_id)
+    """Where shops hear news about a person (a coupon issued, a reward redeemed), by the
+    environment the person belongs to: a sandbox athlete's news goes only to the sandbox
+    endpoints of its partner's shop; anyone else's to the production endpoints of the shops
+    approved for production, and to the sandbox endpoints of the shops the person owns (owners
+    are their shop's sandbox testers, as `is_sandbox_user` has it)."""
+    shops = WebhookEndpoint.objects.filter(is_active=True).exclude(
+        partner__shop_secret=""  # nosec B106 - "no secret set", not a password
+    )
+    sandbox_of = (
+        SandboxAthlete.objects.filter(user_id=user_id).values_list("partner_id", flat=True).first()
+        if user_id
+        else None
+    )
+    if sandbox_of is not None:
+        return list(
+            shops.filter(environment=Environment.SANDBOX, partner_id=sandbox_of).exclude(
+                partner__shop_status=ShopStatus.NONE
+            )
+        )
+    production = Q(environment=Environment.PRODUCTION, partner__shop_status=ShopStatus.PRODUCTION)
+    own_sandbox = (
+        Q(environment=Environment.SANDBOX, partner__owners=user_id)
+        & ~Q(partner__shop_status=ShopStatus.NONE)
         if user_id
         else Q(pk__in=[])
     )
+    return list(shops.filter(production | own_sandbox).distinct())
+
+
+def shop_own_endpoints(*, partner_id: int, environment: str) -> list[WebhookEndpoint]:
+    """Active endpoints of one shop in one environment (news about its own orders there)."""
     return list(
-        WebhookEndpoint.objects.filter(is_active=True)
-        .exclude(partner__shop_secret="")  # nosec B106 - "no secret set", not a password
-        .filter(
-            Q(environment=Environment.PRODUCTION)
-            | (Q(environment=Environment.SANDBOX) & sandbox_people)
+        WebhookEndpoint.objects.filter(
+            is_active=True, partner_id=partner_id, environment=environment
         )
-        .distinct()
     )
-
-
-def shop_own_endpoints(*, partner_id: int) -> list[WebhookEndpoint]:
-    """Active endpoints of one shop (news about its own orders)."""
-    return list(WebhookEndpoint.objects.filter(is_active=True, partner_id=partner_id))
 
 
 def endpoint_list(*, partner: Partner) -> QuerySet[WebhookEndpoint]:

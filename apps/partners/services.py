@@ -32,6 +32,7 @@ from apps.partners.models import (
     DeliveryAttempt,
     Environment,
     Partner,
+    ShopStatus,
     WebhookDelivery,
     WebhookEndpoint,
     WebhookEvent,
@@ -123,12 +124,68 @@ def partner_sandbox_credentials_issue(
     return credentials
 
 
-def partner_shop_secret_rotate(*, partner: Partner) -> str:
-    """Make the partner a shop, or give it a new signing secret; returned only here."""
+def partner_shop_enable(*, partner: Partner) -> str:
+    """An owner makes their partner a shop: usable in the sandbox at once; the signing secret
+    is returned only here. Production takes `partner_shop_request_production` and staff."""
+    with transaction.atomic():
+        partner = Partner.objects.select_for_update().get(pk=partner.pk)
+        if partner.is_shop:
+            raise PartnerStateInvalid(
+                _("The shop is already enabled. Issue a new shop secret if you lost it.")
+            )
+        return _shop_secret_set(partner)
+
+
+def _shop_secret_set(partner: Partner) -> str:
     secret = signing.generate_secret()
     partner.shop_secret = secret
-    partner.save(update_fields=["shop_secret", "modified"])
+    if partner.shop_status == ShopStatus.NONE:
+        partner.shop_status = ShopStatus.SANDBOX
+    partner.save(update_fields=["shop_secret", "shop_status", "modified"])
     return secret
+
+
+def partner_shop_secret_rotate(*, partner: Partner, enable: bool = True) -> str:
+    """A new shop signing secret (the old one stops working), returned only here; a partner
+    that was not a shop becomes one in the sandbox (unless `enable` is off: an error)."""
+    with transaction.atomic():
+        partner = Partner.objects.select_for_update().get(pk=partner.pk)
+        if not enable and not partner.is_shop:
+            raise PartnerStateInvalid(_("Enable the shop in the sandbox first."))
+        return _shop_secret_set(partner)
+
+
+def partner_shop_request_production(*, partner: Partner) -> Partner:
+    """The owner asks staff to let the shop work in production; a partner without production
+    access asks for it in the same request (staff review both together)."""
+    with transaction.atomic():
+        partner = Partner.objects.select_for_update().get(pk=partner.pk)
+        if not partner.is_shop:
+            raise PartnerStateInvalid(_("Enable the shop in the sandbox first."))
+        if partner.shop_status != ShopStatus.SANDBOX:
+            raise PartnerStateInvalid(
+                _("The shop's production access was already requested or approved.")
+            )
+        partner.shop_status = ShopStatus.REQUESTED
+        fields = ["shop_status", "modified"]
+        if partner.status == Partner.Status.SANDBOX:
+            partner.status = Partner.Status.REQUESTED
+            fields.append("status")
+        partner.save(update_fields=fields)
+    return partner
+
+
+def partner_shop_approve(*, partner: Partner) -> Partner:
+    """Staff let a shop work in production (the partner needs production access already)."""
+    with transaction.atomic():
+        partner = Partner.objects.select_for_update().get(pk=partner.pk)
+        if not partner.is_shop:
+            raise PartnerStateInvalid(_("This partner is not a shop."))
+        if not partner.production_application_id:
+            raise PartnerStateInvalid(_("Approve the partner for production first."))
+        partner.shop_status = ShopStatus.PRODUCTION
+        partner.save(update_fields=["shop_status", "modified"])
+    return partner
 
 
 def partner_sandbox_secret_reset(*, partner: Partner) -> Credentials:
@@ -168,7 +225,17 @@ def partner_approve(*, partner: Partner) -> Credentials:
         partner.production_application = application
         partner.status = Partner.Status.PRODUCTION
         partner.approved_at = timezone.now()
-        partner.save(update_fields=["production_application", "status", "approved_at", "modified"])
+        if partner.shop_status == ShopStatus.REQUESTED and partner.is_shop:
+            partner.shop_status = ShopStatus.PRODUCTION  # the shop was part of the request
+        partner.save(
+            update_fields=[
+                "production_application",
+                "status",
+                "approved_at",
+                "shop_status",
+                "modified",
+            ]
+        )
     return credentials
 
 

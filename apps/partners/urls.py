@@ -12,6 +12,13 @@ urlpatterns = [
         name="partners-request-production",
     ),
     path("<int:partner_id>/sandbox/", views.partner_sandbox, name="partners-sandbox"),
+    path("<int:partner_id>/shop/", views.partner_shop_enable, name="partners-shop-enable"),
+    path("<int:partner_id>/shop/secret/", views.partner_shop_secret, name="partners-shop-secret"),
+    path(
+        "<int:partner_id>/shop/request-production/",
+        views.partner_shop_request_production,
+        name="partners-shop-request-production",
+    ),
     path("endpoints/<int:endpoint_id>/test/", views.endpoint_test, name="partners-endpoint-test"),
     path(
         "deliveries/<int:delivery_id>/replay/",

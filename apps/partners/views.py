@@ -1,5 +1,6 @@
 """Pages: my partner apps (create one, see its credentials once), one partner (endpoints, test
-events, deliveries with replay), and the partners I authorized (revoke)."""
+events, deliveries with replay; its shop: enable, new secret, ask for production), and the
+partners I authorized (revoke)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -41,6 +42,23 @@ def partner_list(request):
     )
 
 
+def _detail(request, partner, *, form=None, secret=None, shop_secret=None):
+    deliveries = list(selectors.delivery_list(partner=partner)[:20])
+    last = selectors.last_attempts([d.pk for d in deliveries])
+    return render(
+        request,
+        "partners/partner_detail.html",
+        {
+            "partner": partner,
+            "endpoints": selectors.endpoint_list(partner=partner),
+            "deliveries": [(d, last.get(d.pk)) for d in deliveries],
+            "form": form or EndpointForm(),
+            "secret": secret,
+            "shop_secret": shop_secret,
+        },
+    )
+
+
 @login_required
 def partner_detail(request, partner_id: int):
     partner = _mine(request, partner_id)
@@ -52,19 +70,44 @@ def partner_detail(request, partner_id: int):
             form = EndpointForm()
         except StrideError as error:
             form.add_error(None, error.message)
-    deliveries = list(selectors.delivery_list(partner=partner)[:20])
-    last = selectors.last_attempts([d.pk for d in deliveries])
-    return render(
-        request,
-        "partners/partner_detail.html",
-        {
-            "partner": partner,
-            "endpoints": selectors.endpoint_list(partner=partner),
-            "deliveries": [(d, last.get(d.pk)) for d in deliveries],
-            "form": form,
-            "secret": secret,
-        },
-    )
+    return _detail(request, partner, form=form, secret=secret)
+
+
+@login_required
+@require_POST
+def partner_shop_enable(request, partner_id: int):
+    """Make the partner a shop (sandbox at once); the page shows its secret this once."""
+    partner = _mine(request, partner_id)
+    try:
+        shop_secret = services.partner_shop_enable(partner=partner)
+    except StrideError as error:
+        messages.error(request, error.message)
+        return redirect("partners-detail", partner_id)
+    return _detail(request, _mine(request, partner_id), shop_secret=shop_secret)
+
+
+@login_required
+@require_POST
+def partner_shop_secret(request, partner_id: int):
+    """A new shop signing secret, shown this once."""
+    partner = _mine(request, partner_id)
+    try:
+        shop_secret = services.partner_shop_secret_rotate(partner=partner, enable=False)
+    except StrideError as error:
+        messages.error(request, error.message)
+        return redirect("partners-detail", partner_id)
+    return _detail(request, _mine(request, partner_id), shop_secret=shop_secret)
+
+
+@login_required
+@require_POST
+def partner_shop_request_production(request, partner_id: int):
+    try:
+        services.partner_shop_request_production(partner=_mine(request, partner_id))
+        messages.success(request, _("Production for the shop requested. Staff will review it."))
+    except StrideError as error:
+        messages.error(request, error.message)
+    return redirect("partners-detail", partner_id)
 
 
 @login_required

@@ -177,8 +177,18 @@ class CouponRedemptionAdmin(ReadOnlyAdmin):
 
 @admin.register(Order)
 class OrderAdmin(ReadOnlyAdmin):
-    list_display = ("created", "shop", "order_id", "user", "total", "currency", "points", "status")
-    list_filter = ("shop", "status")
+    list_display = (
+        "created",
+        "shop",
+        "environment",
+        "order_id",
+        "user",
+        "total",
+        "currency",
+        "points",
+        "status",
+    )
+    list_filter = ("shop", "environment", "status")
     list_select_related = ("user",)
     search_fields = ("order_id", "=user__email")
 

@@ -1,11 +1,12 @@
-"""What promos subscribes to (loyalty points follow activities) and publishes.
+"""What promos subscribes to (loyalty points follow activities: recorded, edited, deleted)
+and publishes.
 
 Published by `services` (payloads are JSON; the partner platform relays them as webhooks):
 - `coupon_issued`: coupon_id, code, user_id, promotion_id, promotion_slug, kind, value,
   currency, valid_until
 - `reward_redeemed`: redemption_id, user_id, reward_id, reward_slug, kind, points, coupon_code
-- `order_reported`: shop, order_id, user_id, total, currency, coupon_code, points
-- `order_refunded`: shop, order_id, user_id
+- `order_reported`: shop, environment, order_id, user_id, total, currency, coupon_code, points
+- `order_refunded`: shop, environment, order_id, user_id
 """
 
 from apps.core.events import DomainEvent, subscribe
@@ -18,6 +19,15 @@ PUBLISHED = ("coupon_issued", "reward_redeemed", "order_reported", "order_refund
 @subscribe("activity_recorded")
 def on_activity_recorded(event: DomainEvent) -> None:
     services.points_earn_for_activity(
+        activity_id=event.payload["activity_id"], owner_id=event.payload["owner_id"]
+    )
+
+
+@subscribe("activity_updated")
+def on_activity_updated(event: DomainEvent) -> None:
+    """An edit (sport, distance, duration, day) may change what the activity earns: the
+    difference is booked as a correcting entry; an edit that changes nothing adds nothing."""
+    services.points_recompute_for_activity(
         activity_id=event.payload["activity_id"], owner_id=event.payload["owner_id"]
     )
 
@@ -44,7 +54,11 @@ def _for_the_shop(payload: dict) -> list:
     shop = str(payload.get("shop") or "")
     if not shop.startswith("partner:") or not shop.removeprefix("partner:").isdigit():
         return []
-    return partner_selectors.shop_own_endpoints(partner_id=int(shop.removeprefix("partner:")))
+    # The environment of the order: a sandbox order's news goes to sandbox endpoints only.
+    environment = payload.get("environment") or "production"
+    return partner_selectors.shop_own_endpoints(
+        partner_id=int(shop.removeprefix("partner:")), environment=environment
+    )
 
 
 def _coupon(payload: dict) -> dict:

@@ -341,13 +341,24 @@ class CouponRedemption(models.Model):
 
 
 class Order(models.Model):
-    """An order a shop reported; (shop, order_id) makes a report idempotent."""
+    """An order a shop reported; (shop, environment, order_id) makes a report idempotent. A
+    shop's sandbox and production orders are apart: neither can see or refund the other's."""
 
     class Status(models.TextChoices):
         PAID = "paid", _("Paid")
         REFUNDED = "refunded", _("Refunded")
 
+    class Environment(models.TextChoices):  # the partner platform's environments
+        SANDBOX = "sandbox", _("Sandbox")
+        PRODUCTION = "production", _("Production")
+
     shop = models.CharField(_("shop"), max_length=80)
+    environment = models.CharField(
+        _("environment"),
+        max_length=16,
+        choices=Environment.choices,
+        default=Environment.PRODUCTION,
+    )
     order_id = models.CharField(_("order id"), max_length=100)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -366,7 +377,9 @@ class Order(models.Model):
         verbose_name = _("shop order")
         verbose_name_plural = _("shop orders")
         constraints = [
-            models.UniqueConstraint(fields=["shop", "order_id"], name="promos_order_once")
+            models.UniqueConstraint(
+                fields=["shop", "environment", "order_id"], name="promos_order_once_per_env"
+            )
         ]
 
     def __str__(self) -> str:

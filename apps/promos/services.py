@@ -122,15 +122,15 @@ def _zone(name: str | None) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def _capped(rule: EarningRule, user_id: int, day: date, points: int) -> int:
+def _capped(rule: EarningRule, user_id: int, day: date, points: int, *, besides: str = "") -> int:
+    """`points`, or less so that the rule's entries of that day stay within its daily cap;
+    `besides` leaves out what one reference already holds (when recomputing it)."""
     if rule.daily_cap is None:
         return points
-    used = (
-        PointsEntry.objects.filter(user_id=user_id, rule=rule, earned_on=day).aggregate(
-            s=Sum("points")
-        )["s"]
-        or 0
-    )
+    entries = PointsEntry.objects.filter(user_id=user_id, rule=rule, earned_on=day)
+    if besides:
+        entries = entries.exclude(reference=besides)
+    used = entries.aggregate(s=Sum("points"))["s"] or 0
     return max(0, min(points, rule.daily_cap - used))
 
 
@@ -149,60 +149,140 @@ def _streak_length(owner_id: int, day: date, zone: ZoneInfo, longest: int) -> in
     return length
 
 
-@transaction.atomic
-def points_earn_for_activity(*, activity_id: int, owner_id: int) -> int:
-    """Points for a recorded activity by the active rules, within their daily caps; none for
-    an implausible one (the speed bounds challenges use). Replays give nothing more."""
-    activity = training_selectors.activity_owned(owner=owner_id, activity_id=activity_id)
-    if activity is None:
-        return 0
+# What an activity's entries are grouped by: (source, rule id, day earned).
+Group = tuple[str, int, date]
+
+
+@dataclass(frozen=True)
+class _Due:
+    rule: EarningRule
+    points: int
+    note: str = ""
+
+
+def _activity_due(activity, owner_id: int, reference: str) -> dict[Group, _Due]:
+    """What the activity earns as it is now, by the active rules, within the daily caps left
+    by everything else (its own earlier entries left out); nothing if it is implausible."""
     if implausible_speed(activity) is not None:
-        logger.info("promos: no points for implausible activity %s", activity_id)
-        return 0
-    account = _locked_account(owner_id)
+        return {}
     zone = _zone(activity.timezone)
     day = activity.start_time.astimezone(zone).date()
-    reference = f"activity:{activity_id}"
     km = (activity.distance_m or 0) / 1000
-    given = 0
+    due: dict[Group, _Due] = {}
     for rule in selectors.earning_rules(kind=Kind.PER_KM, sport=activity.sport) + (
         selectors.earning_rules(kind=Kind.PER_WORKOUT, sport=activity.sport)
     ):
         if (activity.distance_m or 0) < rule.min_distance_m:
             continue
         raw = math.floor(km * rule.points) if rule.kind == Kind.PER_KM else rule.points
-        points = _capped(rule, owner_id, day, raw)
-        if points <= 0:
-            continue
-        entry = _entry_add(
-            account=account,
-            points=points,
-            source=Source.ACTIVITY,
-            key=f"{reference}:rule:{rule.pk}",
-            reference=reference,
-            rule=rule,
-            earned_on=day,
-        )
-        given += entry.points if entry else 0
+        points = _capped(rule, owner_id, day, raw, besides=reference)
+        if points > 0:
+            due[(Source.ACTIVITY, rule.pk, day)] = _Due(rule, points)
     for rule in selectors.earning_rules(kind=Kind.STREAK):
         length = _streak_length(owner_id, day, zone, rule.streak_days * 8)
         if length < rule.streak_days or length % rule.streak_days:
             continue
-        points = _capped(rule, owner_id, day, rule.points)
-        if points <= 0:
+        # One streak bonus a day: another activity of that day may hold it already.
+        elsewhere = (
+            PointsEntry.objects.filter(
+                user_id=owner_id, rule=rule, source=Source.STREAK, earned_on=day
+            )
+            .exclude(reference=reference)
+            .aggregate(s=Sum("points"))["s"]
+            or 0
+        )
+        points = (
+            0 if elsewhere > 0 else _capped(rule, owner_id, day, rule.points, besides=reference)
+        )
+        if points > 0:
+            due[(Source.STREAK, rule.pk, day)] = _Due(rule, points, f"{length} days")
+    return due
+
+
+def _activity_held(owner_id: int, reference: str) -> dict[Group, int]:
+    """What the activity's entries add up to now, per (source, rule, day)."""
+    rows = (
+        PointsEntry.objects.filter(
+            user_id=owner_id,
+            reference=reference,
+            source__in=(Source.ACTIVITY, Source.STREAK),
+            rule__isnull=False,
+        )
+        .values_list("source", "rule_id", "earned_on")
+        .annotate(total=Sum("points"))
+    )
+    return {(source, rule_id, day): total for source, rule_id, day, total in rows if total}
+
+
+def _first_key(group: Group, owner_id: int, reference: str) -> str:
+    """The key of a group's first award (the keys the ledger has always used)."""
+    source, rule_id, day = group
+    if source == Source.STREAK:
+        return f"streak:{owner_id}:{rule_id}:{day.isoformat()}"
+    return f"{reference}:rule:{rule_id}"
+
+
+@transaction.atomic
+def points_recompute_for_activity(*, activity_id: int, owner_id: int) -> int:
+    """Bring the activity's points in line with the activity as it is now (recorded, or edited:
+    distance, duration, sport, day): the difference per rule and day is appended as a
+    correcting entry with its own key, so the ledger stays append-only, the daily caps hold,
+    an implausible activity keeps nothing and a repeat (same edit, replayed event) adds
+    nothing. Points already spent are not taken below zero. Returns the net change."""
+    activity = training_selectors.activity_owned(owner=owner_id, activity_id=activity_id)
+    if activity is None:
+        return 0  # deleted: `points_reverse_activity` takes its points back
+    account = _locked_account(owner_id)  # one recomputation of a person at a time
+    reference = f"activity:{activity_id}"
+    implausible = implausible_speed(activity) is not None
+    if implausible:
+        logger.info("promos: no points for implausible activity %s", activity_id)
+    due = _activity_due(activity, owner_id, reference)
+    held = _activity_held(owner_id, reference)
+    if not implausible:
+        # A rule staff switched off since keeps what it gave (a title edit takes nothing).
+        active = set(
+            EarningRule.objects.filter(
+                active=True, kind__in=(Kind.PER_KM, Kind.PER_WORKOUT, Kind.STREAK)
+            ).values_list("pk", flat=True)
+        )
+        held = {group: points for group, points in held.items() if group[1] in active}
+    rules = {r.pk: r for r in EarningRule.objects.filter(pk__in={g[1] for g in held})}
+    changes = sorted(
+        ((due[g].points if g in due else 0) - held.get(g, 0), g) for g in set(due) | set(held)
+    )
+    version = PointsEntry.objects.filter(user_id=owner_id, reference=reference).count()
+    first = version == 0
+    net = 0
+    for delta, group in reversed(changes):  # awards before take-backs: spent points stay spent
+        if delta == 0:
             continue
+        source, rule_id, day = group
+        key = _first_key(group, owner_id, reference)
+        if PointsEntry.objects.filter(idempotency_key=key).exists():
+            key = f"{reference}:v{version}:{source}:{rule_id}:{day.isoformat()}"
+        note = due[group].note if group in due else ""
+        if not first:
+            note = f"activity changed, {note}" if note else "activity changed"
         entry = _entry_add(
             account=account,
-            points=points,
-            source=Source.STREAK,
-            key=f"streak:{owner_id}:{rule.pk}:{day.isoformat()}",
+            points=delta,
+            source=source,
+            key=key,
             reference=reference,
-            rule=rule,
+            rule=due[group].rule if group in due else rules.get(rule_id),
             earned_on=day,
-            note=f"{length} days",
+            note=note,
+            partial=delta < 0,
         )
-        given += entry.points if entry else 0
-    return given
+        net += entry.points if entry else 0
+    return net
+
+
+def points_earn_for_activity(*, activity_id: int, owner_id: int) -> int:
+    """Points for a recorded activity by the active rules, within their daily caps; none for
+    an implausible one (the speed bounds challenges use). Replays give nothing more."""
+    return points_recompute_for_activity(activity_id=activity_id, owner_id=owner_id)
 
 
 @transaction.atomic
@@ -559,6 +639,20 @@ def _money(value) -> Decimal:
     return amount
 
 
+def _order_reference(shop: str, environment: str, order_id: str) -> str:
+    """The ledger reference (and key stem) of an order; a sandbox order's never collides with a
+    production order's of the same id (production keeps the form it always had)."""
+    if environment == Order.Environment.SANDBOX:
+        return f"order:{shop}@sandbox:{order_id}"
+    return f"order:{shop}:{order_id}"
+
+
+def _environment(environment: str) -> str:
+    if environment not in Order.Environment.values:
+        raise ValueError(f"unknown environment: {environment!r}")
+    return environment
+
+
 def order_report(
     *,
     shop: str,
@@ -567,9 +661,11 @@ def order_report(
     total,
     currency: str,
     coupon_code: str = "",
+    environment: str = Order.Environment.PRODUCTION,
 ) -> OrderResult:
     """A shop reports a paid order: the coupon is redeemed and points are earned, once per
-    (shop, order_id); a replay returns the first order and changes nothing."""
+    (shop, environment, order_id); a replay returns the first order and changes nothing."""
+    environment = _environment(environment)
     shop, order_id = (shop or "").strip()[:80], (order_id or "").strip()
     currency = (currency or "").strip().upper()
     amount = _money(total)
@@ -579,13 +675,15 @@ def order_report(
         raise OrderInvalid(fields={"currency": [str(OrderInvalid.default_message)]})
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     with transaction.atomic():
-        existing = Order.objects.filter(shop=shop, order_id=order_id).first()
+        mine = Order.objects.filter(shop=shop, environment=environment, order_id=order_id)
+        existing = mine.first()
         if existing:
             return OrderResult(existing, created=False)
         try:
             with transaction.atomic():
                 order = Order.objects.create(
                     shop=shop,
+                    environment=environment,
                     order_id=order_id,
                     user=user,
                     total=amount,
@@ -593,8 +691,8 @@ def order_report(
                     created=timezone.now(),
                 )
         except IntegrityError:  # the same report, in parallel: the first one wins
-            return OrderResult(Order.objects.get(shop=shop, order_id=order_id), created=False)
-        reference = f"order:{shop}:{order_id}"
+            return OrderResult(mine.get(), created=False)
+        reference = _order_reference(shop, environment, order_id)
         if coupon_code:
             redemption = coupon_redeem(code=coupon_code, user_id=user and user.pk, key=reference)
             order.coupon_id = redemption.coupon_id
@@ -627,6 +725,7 @@ def order_report(
         publish(
             "order_reported",
             shop=shop,
+            environment=environment,
             order_id=order_id,
             user_id=user and user.pk,
             total=str(amount),
@@ -638,14 +737,22 @@ def order_report(
 
 
 @transaction.atomic
-def order_refund(*, shop: str, order_id: str) -> Order:
-    """The shop refunded an order: its coupon use and its points are reversed, once."""
-    order = Order.objects.select_for_update().filter(shop=shop, order_id=order_id).first()
+def order_refund(
+    *, shop: str, order_id: str, environment: str = Order.Environment.PRODUCTION
+) -> Order:
+    """The shop refunded an order (of that environment): its coupon use and its points are
+    reversed, once."""
+    environment = _environment(environment)
+    order = (
+        Order.objects.select_for_update()
+        .filter(shop=shop, environment=environment, order_id=order_id)
+        .first()
+    )
     if order is None:
         raise OrderNotFound()
     if order.status == Order.Status.REFUNDED:
         return order
-    reference = f"order:{shop}:{order_id}"
+    reference = _order_reference(shop, environment, order_id)
     for redemption in CouponRedemption.objects.filter(
         idempotency_key=reference, reversed_at__isnull=True
     ):
@@ -663,7 +770,13 @@ def order_refund(*, shop: str, order_id: str) -> Order:
     order.status = Order.Status.REFUNDED
     order.refunded_at = timezone.now()
     order.save(update_fields=["status", "refunded_at"])
-    publish("order_refunded", shop=shop, order_id=order_id, user_id=order.user_id)
+    publish(
+        "order_refunded",
+        shop=shop,
+        environment=environment,
+        order_id=order_id,
+        user_id=order.user_id,
+    )
     return order
 
 

@@ -39,8 +39,11 @@ def make_shop(name: str = "Shop", *, production: bool = True, scope: str = "shop
     partner, sandbox = partner_services.partner_create(
         owner=owner, name=name, redirect_uris=REDIRECT_URI
     )
-    credentials = partner_services.partner_approve(partner=partner) if production else sandbox
-    secret = partner_services.partner_shop_secret_rotate(partner=partner)
+    secret = partner_services.partner_shop_enable(partner=partner)  # the owner, sandbox at once
+    credentials = sandbox
+    if production:  # the owner asks, staff approve partner and shop in one review
+        partner_services.partner_shop_request_production(partner=partner)
+        credentials = partner_services.partner_approve(partner=partner)
     token = client_credentials(credentials.client_id, credentials.client_secret, scope=scope)
     partner.refresh_from_db()
     return Shop(partner, secret, token["access_token"])

@@ -27,6 +27,9 @@ class PartnerSerializer(serializers.Serializer):
     sandbox_client_id = serializers.CharField(allow_null=True)
     production_client_id = serializers.CharField(allow_null=True)
     rate_limit_per_minute = serializers.IntegerField()
+    shop_status = serializers.CharField(
+        help_text=_("Shop: empty (not a shop), sandbox, requested (production) or production.")
+    )
     created = serializers.DateTimeField()
 
 
@@ -54,6 +57,13 @@ class EndpointSerializer(serializers.Serializer):
 
 class EndpointCreatedSerializer(EndpointSerializer):
     secret = serializers.CharField(help_text=_("whsec_…: shown only once."))
+
+
+class ShopSecretSerializer(serializers.Serializer):
+    shop_status = serializers.CharField()
+    shop_secret = serializers.CharField(
+        help_text=_("whsec_…: sign your shop requests with it. Shown only once.")
+    )
 
 
 class SecretSerializer(serializers.Serializer):

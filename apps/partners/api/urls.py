@@ -11,6 +11,21 @@ urlpatterns = [
         name="api-partner-request-production",
     ),
     path(
+        "partners/<int:partner_id>/shop/",
+        views.PartnerShopView.as_view(),
+        name="api-partner-shop",
+    ),
+    path(
+        "partners/<int:partner_id>/shop/rotate-secret/",
+        views.PartnerShopRotateView.as_view(),
+        name="api-partner-shop-rotate",
+    ),
+    path(
+        "partners/<int:partner_id>/shop/request-production/",
+        views.PartnerShopRequestProductionView.as_view(),
+        name="api-partner-shop-request-production",
+    ),
+    path(
         "partners/<int:partner_id>/sandbox/",
         views.PartnerSandboxView.as_view(),
         name="api-partner-sandbox",

@@ -42,6 +42,7 @@ from apps.partners.api.serializers import (
     PartnerUploadInputSerializer,
     SandboxSerializer,
     SecretSerializer,
+    ShopSecretSerializer,
 )
 from apps.partners.exceptions import IdempotencyKeyRequired
 from apps.partners.models import Change, Environment, Partner, WebhookDelivery, WebhookEndpoint
@@ -80,6 +81,7 @@ def _partner_dict(partner: Partner) -> dict:
         if partner.production_application_id
         else None,
         "rate_limit_per_minute": partner.rate_limit_per_minute,
+        "shop_status": partner.shop_status,
         "created": partner.created,
     }
 
@@ -175,6 +177,47 @@ class PartnerRequestProductionView(APIView):
     def post(self, request, partner_id: int):
         partner = services.partner_request_production(partner=_owned_partner(request, partner_id))
         return Response(_partner_dict(partner))
+
+
+class PartnerShopView(APIView):
+    """Make your partner a shop: it works in the sandbox at once (client credentials with the
+    scope shop, bodies signed with the shop secret, which is in this answer only)."""
+
+    @extend_schema(
+        request=None,
+        responses={201: ShopSecretSerializer},
+        tags=TAGS,
+        description="409 PARTNER_STATE_INVALID if it is a shop already (issue a new secret).",
+    )
+    def post(self, request, partner_id: int):
+        partner = _owned_partner(request, partner_id)
+        secret = services.partner_shop_enable(partner=partner)
+        partner = _owned_partner(request, partner_id)
+        body = {"shop_status": partner.shop_status, "shop_secret": secret}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class PartnerShopRotateView(APIView):
+    """A new shop signing secret (once); the old one stops working at once."""
+
+    @extend_schema(request=None, responses=ShopSecretSerializer, tags=TAGS)
+    def post(self, request, partner_id: int):
+        partner = _owned_partner(request, partner_id)
+        secret = services.partner_shop_secret_rotate(partner=partner, enable=False)
+        partner = _owned_partner(request, partner_id)
+        return Response({"shop_status": partner.shop_status, "shop_secret": secret})
+
+
+class PartnerShopRequestProductionView(APIView):
+    """Ask staff to let your shop work in production (with production access, if you have
+    none yet: one review for both)."""
+
+    @extend_schema(request=None, responses=PartnerSerializer, tags=TAGS)
+    def post(self, request, partner_id: int):
+        partner = services.partner_shop_request_production(
+            partner=_owned_partner(request, partner_id)
+        )
+        return Response(_partner_dict(_owned_partner(request, partner.pk)))
 
 
 class PartnerSandboxView(APIView):

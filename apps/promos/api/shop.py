@@ -6,7 +6,9 @@ Standard Webhooks signature of the raw body with the partner's shop secret
 (`apps.partners.signing`): `webhook-id` (used once), `webhook-timestamp` (within 5 minutes)
 and `webhook-signature`. A refused signature is a 401, logged (never the secret) and kept as a
 `ShopRequestRejection` for staff. Orders are keyed by the partner's stable id
-(`Partner.shop_id`), so one shop never sees another's orders."""
+(`Partner.shop_id`) and the environment of the client (sandbox or production), so one shop
+never sees another's orders and a sandbox client never touches a production order. A shop
+works in the sandbox once its owner enables it, in production once staff approved it."""
 
 from __future__ import annotations
 
@@ -97,7 +99,11 @@ class ShopPartner(PartnerScope):
     def has_permission(self, request, view) -> bool:
         super().has_permission(request, view)
         partner = request.partner
-        if partner is None or request.auth.user_id is not None or not partner.is_shop:
+        if (
+            partner is None
+            or request.auth.user_id is not None
+            or not partner.shop_allowed(request.partner_environment)
+        ):
             raise NotAShop()
         headers = {k.lower(): v for k, v in request.headers.items()}
         message_id = headers.get("webhook-id", "")
@@ -238,6 +244,7 @@ class ShopOrderReportView(ShopView):
             total=data["total"],
             currency=data["currency"],
             coupon_code=data.get("coupon_code", ""),
+            environment=request.partner_environment,
         )
         return Response(
             OrderSerializer(result.order).data,
@@ -253,11 +260,16 @@ class ShopOrderRefundView(ShopView):
         responses=OrderSerializer,
         parameters=[*SIGNATURE_PARAMETERS, IDEMPOTENCY_PARAMETER],
         tags=TAGS,
-        description="Scope shop and a signed (possibly empty) body. Only your own orders.",
+        description="Scope shop and a signed (possibly empty) body. Only your own orders, of "
+        "the environment of your client.",
     )
     @idempotent
     def post(self, request, order_id: str):
-        order = services.order_refund(shop=request.partner.shop_id, order_id=order_id)
+        order = services.order_refund(
+            shop=request.partner.shop_id,
+            order_id=order_id,
+            environment=request.partner_environment,
+        )
         return Response(OrderSerializer(order).data)
 
 
