@@ -11,7 +11,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.challenges import selectors as challenges_selectors
 from apps.core.exceptions import StrideError
 from apps.groups import selectors, services
 from apps.groups.forms import AppealForm, CommentForm, EventForm, GroupForm, ReportForm, RSVPForm
@@ -147,7 +146,6 @@ def person(request, person_id: int):
         context.update(
             counts=selectors.follow_counts(person=p),
             items=_items(viewer, selectors.person_activities(viewer=viewer, person=p)[:10]),
-            badges=challenges_selectors.badge_cabinet(user=p)[:24],
         )
     if viewer is not None:
         context.update(
@@ -383,7 +381,7 @@ def event_rsvp(request, event_id: int):
         if error.status == 404:
             raise Http404 from None
         messages.error(request, error.message)
-    return redirect("groups:group", event.group.slug)
+    return _back(request, "groups:group", event.group.slug)
 
 
 @login_required
