@@ -2219,3 +2219,34 @@ access.own(
 # they are in PUBLIC_OR_UNOWNED (tests/test_access_harness_registry.py) and their authorization
 # (scope shop, signatures, one shop's orders hidden from another, sandbox people only) is
 # tested in tests/promos/test_shop_api.py.
+
+
+# --- community branch: a group event starts its live run ---
+
+
+def _event_for_live(owner):
+    from apps.groups import services as group_services
+
+    group = group_services.group_create(owner=owner, name="Secret Track Club")
+    return group_services.event_create(
+        actor=owner,
+        group=group,
+        title="Secret track night",
+        starts_at=_tz.now() + timedelta(days=1),
+    )
+
+
+def _event_live_rows(event):
+    from apps.groups.models import LiveSession
+
+    return list(LiveSession.objects.filter(event=event).values_list("pk", "status"))
+
+
+access.owned(
+    "live: start a group event's run",
+    "post",
+    url=lambda event: f"/api/v1/group-events/{event.pk}/live/",
+    make=_event_for_live,
+    snapshot=_event_live_rows,
+    owner_status=201,
+)

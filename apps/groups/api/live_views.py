@@ -194,7 +194,9 @@ class EventLiveStartView(APIView):
         request=None,
         responses={200: SessionSerializer, 201: SessionSerializer},
         tags=["live"],
-        description=PROTOCOL,
+        description="Errors: PERMISSION_DENIED (403) unless you organise the event or are a "
+        "group admin; LIVE_INVALID (400) for a cancelled event; NOT_FOUND (404) unless you are "
+        "a member of the event's group. " + PROTOCOL,
     )
     def post(self, request, event_id: int):
         event = selectors.event_get(viewer=request.user, event_id=event_id)
