@@ -2,6 +2,8 @@
 profiles, follow requests, groups with members and events, and one's moderation decisions.
 Every form posts plainly (no JavaScript needed)."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -19,6 +21,9 @@ from apps.training import presenters
 from apps.training import selectors as training_selectors
 
 PAGE = 20
+# An event stays on its group's page this long after its start (its live run starts from the
+# event's page, often a little after the planned time).
+EVENT_UNDER_WAY = timedelta(hours=6)
 
 
 def _back(request, fallback: str, *args):
@@ -285,7 +290,11 @@ def group_detail(request, slug: str):
     membership = selectors.membership_get(request.user, group)
     member = membership is not None and membership.status == Membership.Status.ACTIVE
     admin = member and membership.role in (Role.OWNER, Role.ADMIN)
-    events = list(selectors.event_list(group=group, upcoming_only=True).order_by("starts_at")[:20])
+    events = list(
+        selectors.event_list(
+            group=group, upcoming_only=True, started_within=EVENT_UNDER_WAY
+        ).order_by("starts_at")[:20]
+    )
     answers = selectors.rsvps_of(user=request.user, events=events)
     for event in events:
         event.my_rsvp = answers.get(event.pk)

@@ -174,3 +174,14 @@ def test_the_event_page_is_for_members_only(club, client):
     client.force_login(UserFactory())
     assert client.get(f"/groups/events/{event.pk}/").status_code == 404
     assert client.post(f"/groups/events/{event.pk}/live/").status_code == 404
+
+
+def test_an_event_under_way_keeps_its_link_on_the_group_page(club, client):
+    group, event, people = club
+    type(event).objects.filter(pk=event.pk).update(starts_at=timezone.now() - timedelta(hours=1))
+    client.force_login(people["bob"])
+    page = client.get(f"/groups/{group.slug}/")
+    assert f'href="/groups/events/{event.pk}/"'.encode() in page.content
+    type(event).objects.filter(pk=event.pk).update(starts_at=timezone.now() - timedelta(hours=7))
+    page = client.get(f"/groups/{group.slug}/")
+    assert f'href="/groups/events/{event.pk}/"'.encode() not in page.content
