@@ -2250,3 +2250,34 @@ for _action in ("rotate-secret", "request-production"):
         make=_shop_partner,
         snapshot=_shop_partner_row,
     )
+
+
+# --- community branch: a group event starts its live run ---
+
+
+def _event_for_live(owner):
+    from apps.groups import services as group_services
+
+    group = group_services.group_create(owner=owner, name="Secret Track Club")
+    return group_services.event_create(
+        actor=owner,
+        group=group,
+        title="Secret track night",
+        starts_at=_tz.now() + timedelta(days=1),
+    )
+
+
+def _event_live_rows(event):
+    from apps.groups.models import LiveSession
+
+    return list(LiveSession.objects.filter(event=event).values_list("pk", "status"))
+
+
+access.owned(
+    "live: start a group event's run",
+    "post",
+    url=lambda event: f"/api/v1/group-events/{event.pk}/live/",
+    make=_event_for_live,
+    snapshot=_event_live_rows,
+    owner_status=201,
+)

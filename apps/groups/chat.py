@@ -7,7 +7,7 @@ client id returns the stored message."""
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -133,14 +134,58 @@ def messages_after(*, user, conversation: Conversation, after_id: int, limit: in
     return rows[:limit], len(rows) > limit
 
 
-def edits_after(*, user, conversation: Conversation, after_id: int, since) -> list[ChatMessage]:
-    """Messages the client had seen (id <= after_id) that were edited or deleted since."""
-    return list(
+def edits_after(
+    *, user, conversation: Conversation, after_id: int, since, limit: int = 200
+) -> tuple[list[ChatMessage], bool]:
+    """What changed in messages the client already had (id <= after_id): those edited or
+    deleted at or after `since` (the client's last sync, a server time), oldest first, and
+    whether there were more than `limit` (the client then reloads its history)."""
+    rows = list(
         history(user=user, conversation=conversation)
         .filter(id__lte=after_id)
         .filter(Q(edited_at__gte=since) | Q(deleted_at__gte=since))
-        .order_by("id")[:200]
+        .order_by("id")[: limit + 1]
     )
+    return rows[:limit], len(rows) > limit
+
+
+def sync_since(value) -> datetime | None:
+    """The `since` of a resume (ISO 8601 with a zone, as the server sent it in `synced_at`);
+    None when absent; ChatInvalid when it is not such a time."""
+    if value in (None, ""):
+        return None
+    parsed = parse_datetime(value) if isinstance(value, str) else None
+    if parsed is None or parsed.tzinfo is None:
+        raise ChatInvalid(_("since must be a time in ISO 8601 with its zone (synced_at)."))
+    return parsed
+
+
+# An edit's time is taken before its transaction commits, and sockets run in several processes:
+# a resume replays the changes from this long before the client's `since`, so an edit that
+# committed just after a sync is not missed (a change replayed twice is harmless: clients
+# replace a message by its id).
+SYNC_MARGIN = timedelta(seconds=10)
+
+
+def resume_data(*, user, conversation: Conversation, after_id: int, since=None) -> dict:
+    """The `resume` frame's data: messages after `after_id`; with `since` (the `synced_at` of
+    the client's previous resume), also the messages it had that were edited or deleted since
+    then; and `synced_at`, the server time to send as `since` next time."""
+    synced_at = timezone.now()  # before reading: nothing committed later falls in between
+    rows, more = messages_after(user=user, conversation=conversation, after_id=after_id)
+    edits, edits_more = [], False
+    if since is not None:
+        edits, edits_more = edits_after(
+            user=user, conversation=conversation, after_id=after_id, since=since - SYNC_MARGIN
+        )
+    return {
+        "after": after_id,
+        "messages": [message_payload(m) for m in rows],
+        "more": more,
+        "edits": [message_payload(m) for m in edits],
+        "edits_more": edits_more,
+        "synced_at": synced_at.isoformat(),
+    }
 
 
 def conversation_list(*, user) -> QuerySet[Conversation]:

@@ -3,17 +3,22 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.exceptions import StrideError
 from apps.groups import chat, live, selectors
+from apps.groups.forms import RSVPForm
 
 HISTORY = 50
 
 
 def _chat_page(request, conversation, title: str):
+    synced_at = timezone.now()  # before reading: the socket replays edits made from then on
     rows = list(
         chat.history(user=request.user, conversation=conversation).order_by("-id")[:HISTORY]
     )
@@ -26,6 +31,7 @@ def _chat_page(request, conversation, title: str):
             "title": title,
             "messages_": rows,
             "last_id": rows[-1].pk if rows else 0,
+            "synced_at": synced_at.isoformat(),
             "is_admin": chat.is_admin(user=request.user, conversation=conversation),
         },
     )
@@ -123,3 +129,46 @@ def live_share(request, token: str):
             "socket": f"/ws/live/share/{link.token}/",
         },
     )
+
+
+def _event_or_404(request, event_id: int):
+    event = selectors.event_get(viewer=request.user, event_id=event_id)
+    if event is None or not selectors.is_member(request.user, event.group_id):
+        raise Http404
+    return event
+
+
+@login_required
+def event_detail(request, event_id: int):
+    """A group event for its members: when and where, answers, and its live runs; the
+    organiser and the group's admins start the live run from here."""
+    event = _event_or_404(request, event_id)
+    return render(
+        request,
+        "groups/event.html",
+        {
+            "event": event,
+            "my_rsvp": selectors.rsvp_of(user=request.user, event=event),
+            "rsvp_choices": RSVPForm.base_fields["answer"].choices,
+            "sessions": live.event_sessions(event=event)[:20],
+            "may_start": event.cancelled_at is None
+            and live.may_start_event_run(user=request.user, event=event),
+        },
+    )
+
+
+@login_required
+@require_POST
+def event_live_start(request, event_id: int):
+    """Start the event's live run (organiser and group admins; other members get 403)."""
+    event = _event_or_404(request, event_id)
+    if not live.may_start_event_run(user=request.user, event=event):
+        raise PermissionDenied(
+            _("Only the event's organiser or a group admin can start its live run.")
+        )
+    try:
+        session, _started = live.event_live_start(actor=request.user, event=event)
+    except StrideError as error:
+        messages.error(request, error.message)
+        return redirect("groups:event", event.pk)
+    return redirect("groups:live", session.pk)

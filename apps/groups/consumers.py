@@ -61,7 +61,7 @@ class _JsonConsumer(AsyncWebsocketConsumer):
 
 
 class ChatConsumer(_JsonConsumer):
-    """`/ws/chat/<conversation_id>/?after=<last message id seen>`."""
+    """`/ws/chat/<conversation_id>/?after=<last message id seen>&since=<synced_at>`."""
 
     RECHECK_SECONDS = 30
 
@@ -87,23 +87,25 @@ class ChatConsumer(_JsonConsumer):
         await self.accept()
         after = _int(_query(self.scope, "after"))
         if after is not None:
-            await self.resume(after)
+            try:
+                await self.resume(after, _query(self.scope, "since"))
+            except StrideError as error:
+                await self.send_error(error)
 
     async def disconnect(self, code):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
-    async def resume(self, after: int) -> None:
-        messages, more = await _db(self._missed)(after)
-        await self.send_json(
-            {"type": "resume", "data": {"after": after, "messages": messages, "more": more}}
+    async def resume(self, after: int, since=None) -> None:
+        """What the client missed after message `after`, and (with `since`, the `synced_at`
+        of its previous resume) the edits and deletions of the messages it had."""
+        data = await _db(chat.resume_data)(
+            user=self.user,
+            conversation=self.conversation,
+            after_id=after,
+            since=chat.sync_since(since),
         )
-
-    def _missed(self, after: int):
-        rows, more = chat.messages_after(
-            user=self.user, conversation=self.conversation, after_id=after
-        )
-        return [chat.message_payload(m) for m in rows], more
+        await self.send_json({"type": "resume", "data": data})
 
     async def receive(self, text_data=None, bytes_data=None):
         frame = await self.read_frame(text_data)
@@ -138,7 +140,7 @@ class ChatConsumer(_JsonConsumer):
                     {"type": "read.updated", "data": {"last_read_id": marker.last_read_id}}
                 )
             elif kind == "resume":
-                await self.resume(_int(frame.get("after"), 0))
+                await self.resume(_int(frame.get("after"), 0), frame.get("since"))
             elif kind == "member.mute":
                 await _db(chat.member_mute)(
                     actor=self.user,

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,6 +33,7 @@ from apps.accounts import selectors as accounts_selectors
 from apps.core.exceptions import StrideError
 from apps.groups import exceptions, realtime, selectors
 from apps.groups.models import (
+    EventRSVP,
     Group,
     GroupEvent,
     LiveParticipant,
@@ -43,6 +45,7 @@ from apps.groups.models import (
 EARTH_RADIUS_M = 6_371_000.0
 FUTURE_TOLERANCE_S = 30
 MAX_AGE_S = 6 * 3600
+HR_MIN_BPM, HR_MAX_BPM = 20, 250  # a plausible heart rate; outside it the sensor is wrong
 
 
 class LiveInvalid(StrideError):
@@ -105,7 +108,7 @@ def point_parse(frame: dict, *, now: float | None = None) -> Point:
         raise PointRejected(_("The point is too old."))
     if accuracy is not None and not 0 <= accuracy <= settings.LIVE_MAX_ACCURACY_M:
         raise PointRejected(_("The position is too imprecise."))
-    if hr is not None and not 20 <= hr <= 250:
+    if hr is not None and not HR_MIN_BPM <= hr <= HR_MAX_BPM:
         raise PointRejected(_("The heart rate is outside the valid range."))
     return Point(t, lat, lng, accuracy, None if hr is None else int(hr))
 
@@ -266,16 +269,37 @@ def runner_names(*, session_id: int) -> dict[int, str]:
     return names
 
 
+def hr_sharing_ids(*, session_id: int) -> set[int]:
+    """The session's runners whose heart rate may be broadcast: those who do not hide it from
+    others (the profile's hidden fields, as training applies to shown activities). Cached for
+    a few seconds like the names (the ticker asks every tick); turning it off therefore stops
+    the broadcast within that time."""
+    key = f"live:{session_id}:hr"
+    ids = cache.get(key)
+    if ids is None:
+        ids = {
+            p.user_id
+            for p in LiveParticipant.objects.filter(
+                session_id=session_id, role=LiveParticipant.Role.RUNNER
+            ).select_related("user__profile")
+            if "heart_rate" not in (accounts_selectors.profile_for(user=p.user).hidden_fields or ())
+        }
+        cache.set(key, ids, timeout=5)
+    return ids
+
+
 def _pace(distance_m: float, elapsed_s: float) -> float | None:
     return round(elapsed_s / (distance_m / 1000), 1) if distance_m >= 10 else None
 
 
 def snapshot_build(*, session_id: int) -> dict | None:
     """One snapshot of the session: every runner's shown position (None inside a privacy zone
-    or before the first point), distance, elapsed time, pace and rank (by distance)."""
+    or before the first point), distance, elapsed time, pace, heart rate (None unless the
+    runner's app sends it and the runner shares it) and rank (by distance)."""
     names = runner_names(session_id=session_id)
     if not names:
         return None
+    sharing_hr = hr_sharing_ids(session_id=session_id)
     states = cache.get_many([_state_key(session_id, uid) for uid in names])
     now = time.time()
     runners = []
@@ -284,7 +308,7 @@ def snapshot_build(*, session_id: int) -> dict | None:
         if state is None:
             runners.append(
                 {"id": uid, "name": name, "position": None, "distance_m": 0.0,
-                 "elapsed_s": 0, "pace_s_per_km": None, "stale": True}
+                 "elapsed_s": 0, "pace_s_per_km": None, "hr": None, "stale": True}
             )  # fmt: skip
             continue
         elapsed = state["t"] - state["t0"]
@@ -296,6 +320,7 @@ def snapshot_build(*, session_id: int) -> dict | None:
                 "distance_m": round(state["d"], 1),
                 "elapsed_s": round(elapsed),
                 "pace_s_per_km": _pace(state["d"], elapsed),
+                "hr": state.get("hr") if uid in sharing_hr else None,
                 "stale": now - state["seen"] > settings.LIVE_STALE_SECONDS,
             }
         )
@@ -375,17 +400,103 @@ def session_start(*, actor, session: LiveSession) -> LiveSession:
         raise exceptions.NotGroupAdmin(_("Only who planned the run or a group admin can start it."))
     if session.status == LiveSession.Status.ENDED:
         raise LiveEnded()
-    if session.status == LiveSession.Status.PLANNED:
-        session.status, session.started_at = LiveSession.Status.LIVE, timezone.now()
-        with transaction.atomic():
-            session.save(update_fields=["status", "started_at", "modified"])
-            transaction.on_commit(
-                lambda: realtime.send(
-                    realtime.live_group(session.pk),
-                    realtime.relay("session.started", {"session": session.pk}),
-                )
-            )
+    _start(actor, session)
     return session
+
+
+def _start(actor, session: LiveSession) -> None:
+    """Planned → live, once: of two starts at the same time only the one whose update changed
+    the row tells the sockets and the event's members."""
+    if session.status != LiveSession.Status.PLANNED:
+        return
+    now = timezone.now()
+    with transaction.atomic():
+        changed = LiveSession.objects.filter(
+            pk=session.pk, status=LiveSession.Status.PLANNED
+        ).update(status=LiveSession.Status.LIVE, started_at=now, modified=now)
+        session.refresh_from_db(fields=["status", "started_at", "modified"])
+        if not changed:
+            return
+        if session.event_id is not None:
+            _notify_event_rsvps(session, actor)
+        transaction.on_commit(
+            lambda: realtime.send(
+                realtime.live_group(session.pk),
+                realtime.relay("session.started", {"session": session.pk}),
+            )
+        )
+
+
+def _notify_event_rsvps(session: LiveSession, actor) -> int:
+    """Tell the members who answered the session's event "going" or "maybe" (not who started
+    it) that its live run has started; delivered after the caller's commit."""
+    from apps.notifications import services as notifications
+
+    event = session.event
+    user_ids = list(
+        EventRSVP.objects.filter(
+            event_id=session.event_id,
+            answer__in=[EventRSVP.Answer.GOING, EventRSVP.Answer.MAYBE],
+            user_id__in=selectors.active_member_ids(session.group_id),
+        )
+        .exclude(user_id=actor.pk)
+        .values_list("user_id", flat=True)
+    )
+    if not user_ids:
+        return 0
+    return notifications.notify_many(
+        user_ids=user_ids,
+        kind="live_run_started",
+        context={
+            "event_title": event.title,
+            "group_name": session.group.name,
+            "url": reverse("groups:live", args=[session.pk]),
+        },
+    )
+
+
+def may_start_event_run(*, user, event: GroupEvent) -> bool:
+    """The event's organiser (while still a member) and the group's owner and admins."""
+    if not selectors.is_member(user, event.group_id):
+        return False
+    return event.created_by_id == user.pk or selectors.is_group_admin(user, event.group_id)
+
+
+def event_live_start(*, actor, event: GroupEvent) -> tuple[LiveSession, bool]:
+    """The event's organiser or a group admin starts the event's live run: the event's session
+    that is planned or live if there is one, else a new one linked to the event. Members who
+    answered going or maybe are told once, when it starts. Returns the session and whether
+    this call started it (repeating it, or two admins at once, starts nothing twice)."""
+    if not selectors.is_member(actor, event.group_id):
+        raise LiveForbidden()
+    if not may_start_event_run(user=actor, event=event):
+        raise exceptions.NotGroupAdmin(
+            _("Only the event's organiser or a group admin can start its live run.")
+        )
+    if event.cancelled_at is not None:
+        raise LiveInvalid(_("This event was cancelled."))
+    with transaction.atomic():
+        # One start at a time per event: the row lock makes the check-then-create safe.
+        GroupEvent.objects.select_for_update().filter(pk=event.pk).first()
+        session = (
+            LiveSession.objects.select_related("group", "event")
+            .filter(event=event)
+            .exclude(status=LiveSession.Status.ENDED)
+            .order_by("-pk")
+            .first()
+        )
+        if session is None:
+            session = session_create(actor=actor, group=event.group, event=event)
+            session = LiveSession.objects.select_related("group", "event").get(pk=session.pk)
+        if session.status == LiveSession.Status.LIVE:
+            return session, False
+        _start(actor, session)  # allowed above, even if another member planned the session
+    return session, True
+
+
+def event_sessions(*, event: GroupEvent) -> QuerySet[LiveSession]:
+    """The live runs of an event, newest first."""
+    return LiveSession.objects.filter(event=event).order_by("-created")
 
 
 def session_join(*, user, session: LiveSession, role: str) -> LiveParticipant:
@@ -404,7 +515,7 @@ def session_join(*, user, session: LiveSession, role: str) -> LiveParticipant:
         participant.role = role
         participant.save(update_fields=["role", "modified"])
     if participant.role == LiveParticipant.Role.RUNNER:
-        cache.delete(f"live:{session.pk}:names")
+        cache.delete_many([f"live:{session.pk}:names", f"live:{session.pk}:hr"])
     return participant
 
 

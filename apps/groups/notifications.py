@@ -76,3 +76,11 @@ MODERATION = register(
         },
     )
 )
+LIVE_RUN_STARTED = register(
+    Kind(
+        name="live_run_started",
+        label=_("Live runs of events you answered"),
+        category=Category.SOCIAL,
+        defaults=_SOCIAL,
+    )
+)

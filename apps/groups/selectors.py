@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -206,12 +208,16 @@ def members_of(*, group, status: str = Membership.Status.ACTIVE) -> QuerySet[Mem
     return Membership.objects.filter(group=group, status=status).select_related("user")
 
 
-def event_list(*, group, upcoming_only: bool = False) -> QuerySet[GroupEvent]:
+def event_list(*, group, upcoming_only: bool = False, started_within=None) -> QuerySet[GroupEvent]:
+    """A group's events; `upcoming_only`: not cancelled and not started yet, or started less
+    than `started_within` (a timedelta) ago — an event under way keeps its page reachable
+    (its live run starts from there)."""
     qs = GroupEvent.objects.filter(group=group).annotate(
         going_count=Count("rsvps", filter=Q(rsvps__answer="going"))
     )
     if upcoming_only:
-        qs = qs.filter(starts_at__gte=timezone.now(), cancelled_at__isnull=True)
+        since = timezone.now() - (started_within or timedelta(0))
+        qs = qs.filter(starts_at__gte=since, cancelled_at__isnull=True)
     return qs.select_related("route")
 
 

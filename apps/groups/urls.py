@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.groups import views
+from apps.groups import chat_pages, views
 
 app_name = "groups"
 
@@ -17,14 +17,15 @@ urlpatterns = [
     path("groups/", views.group_list, name="list"),
     path("groups/invite/<str:token>/", views.invite, name="invite"),
     path("groups/events/<int:event_id>/rsvp/", views.event_rsvp, name="event-rsvp"),
+    # before "groups/<slug>/<action>/", which "events/<id>" would match
+    path("groups/events/<int:event_id>/", chat_pages.event_detail, name="event"),
+    path("groups/events/<int:event_id>/live/", chat_pages.event_live_start, name="event-live"),
     path("groups/<slug:slug>/", views.group_detail, name="group"),
     path("groups/<slug:slug>/events/", views.event_create, name="event-create"),
     path("groups/<slug:slug>/<slug:action>/", views.group_action, name="group-action"),
 ]
 
 # --- chat and live runs (chat_pages.py) ---
-from apps.groups import chat_pages  # noqa: E402
-
 urlpatterns += [
     path("chat/groups/<slug:slug>/", chat_pages.group_chat, name="chat-group"),
     path("chat/direct/<int:person_id>/", chat_pages.direct_chat, name="chat-direct"),

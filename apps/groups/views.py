@@ -2,6 +2,8 @@
 profiles, follow requests, groups with members and events, and one's moderation decisions.
 Every form posts plainly (no JavaScript needed)."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -11,7 +13,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.challenges import selectors as challenges_selectors
 from apps.core.exceptions import StrideError
 from apps.groups import selectors, services
 from apps.groups.forms import AppealForm, CommentForm, EventForm, GroupForm, ReportForm, RSVPForm
@@ -20,6 +21,9 @@ from apps.training import presenters
 from apps.training import selectors as training_selectors
 
 PAGE = 20
+# An event stays on its group's page this long after its start (its live run starts from the
+# event's page, often a little after the planned time).
+EVENT_UNDER_WAY = timedelta(hours=6)
 
 
 def _back(request, fallback: str, *args):
@@ -147,7 +151,6 @@ def person(request, person_id: int):
         context.update(
             counts=selectors.follow_counts(person=p),
             items=_items(viewer, selectors.person_activities(viewer=viewer, person=p)[:10]),
-            badges=challenges_selectors.badge_cabinet(user=p)[:24],
         )
     if viewer is not None:
         context.update(
@@ -287,7 +290,11 @@ def group_detail(request, slug: str):
     membership = selectors.membership_get(request.user, group)
     member = membership is not None and membership.status == Membership.Status.ACTIVE
     admin = member and membership.role in (Role.OWNER, Role.ADMIN)
-    events = list(selectors.event_list(group=group, upcoming_only=True).order_by("starts_at")[:20])
+    events = list(
+        selectors.event_list(
+            group=group, upcoming_only=True, started_within=EVENT_UNDER_WAY
+        ).order_by("starts_at")[:20]
+    )
     answers = selectors.rsvps_of(user=request.user, events=events)
     for event in events:
         event.my_rsvp = answers.get(event.pk)
@@ -383,7 +390,7 @@ def event_rsvp(request, event_id: int):
         if error.status == 404:
             raise Http404 from None
         messages.error(request, error.message)
-    return redirect("groups:group", event.group.slug)
+    return _back(request, "groups:group", event.group.slug)
 
 
 @login_required

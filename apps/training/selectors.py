@@ -41,6 +41,30 @@ def register_block_lookup(
     _blocked, _blocked_ids = blocked, blocked_ids
 
 
+# Moderation arrives with the community app too: an activity a moderator hid is shown to its
+# owner (who is told and may appeal) and to staff only, on every page, API response and map.
+# `hidden(activity_id)` answers for one activity, `hidden_ids()` gives every hidden activity's
+# id (a queryset of ids is best: it stays one subquery).
+_hidden: Callable[[int], bool] | None = None
+_hidden_ids: Callable[[], QuerySet] | None = None
+
+
+def register_moderation_lookup(
+    hidden: Callable[[int], bool] | None, hidden_ids: Callable[[], QuerySet] | None
+) -> None:
+    global _hidden, _hidden_ids
+    _hidden, _hidden_ids = hidden, hidden_ids
+
+
+def moderation_lookup() -> tuple[Callable | None, Callable | None]:
+    """The registered moderation lookup (for tests that replace it and put it back)."""
+    return _hidden, _hidden_ids
+
+
+def _is_staff(viewer) -> bool:
+    return bool(viewer is not None and viewer.is_authenticated and viewer.is_staff)
+
+
 # Providers whose terms allow showing their data to its owner only (Strava's API agreement):
 # their activities are never shown to anyone else, whatever the visibility says, and stay out
 # of feeds, leaderboards and challenges of others.
@@ -51,6 +75,8 @@ def can_view(*, viewer, activity: Activity) -> bool:
     if viewer is not None and viewer.is_authenticated and viewer.pk == activity.owner_id:
         return True
     if activity.provider in OWNER_ONLY_PROVIDERS:
+        return False
+    if _hidden is not None and not _is_staff(viewer) and _hidden(activity.pk):
         return False
     if (
         viewer is not None
@@ -71,7 +97,9 @@ def can_view(*, viewer, activity: Activity) -> bool:
 
 
 def visible_activities(*, viewer, owner_id: int | None = None) -> QuerySet[Activity]:
-    """Activities `viewer` may see (of one owner if given), newest first."""
+    """Activities `viewer` may see (of one owner if given), newest first: shared with them, not
+    of someone blocked either way, not hidden by a moderator (unless theirs, or they are
+    staff)."""
     qs = Activity.objects.all()
     if owner_id is not None:
         qs = qs.filter(owner_id=owner_id)
@@ -87,6 +115,11 @@ def visible_activities(*, viewer, owner_id: int | None = None) -> QuerySet[Activ
             hidden = _blocked_ids(viewer.pk)
             if hidden:
                 allowed &= ~Q(owner_id__in=hidden)
+    if _hidden_ids is not None and not _is_staff(viewer):
+        moderated = ~Q(pk__in=_hidden_ids())
+        if viewer is not None and viewer.is_authenticated:
+            moderated |= Q(owner_id=viewer.pk)
+        allowed &= moderated
     return qs.filter(allowed).order_by("-start_time", "-id")
 
 

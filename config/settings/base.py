@@ -70,6 +70,7 @@ LOCAL_APPS = [
     "apps.promos",
     "apps.experiments",
     "apps.recommendations",
+    "config.wiring.WiringConfig",  # connects apps beside each other in the layers; keep last
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

@@ -1,7 +1,8 @@
 // Group chat and direct messages on /ws/chat/<id>/ (session cookie). Text is inserted with
 // textContent only, never as HTML. Reconnects with exponential backoff and jitter and resumes
-// from the last message id it saw (?after=); messages not yet acknowledged are sent again with
-// the same client id, which the server stores once. Protocol: docs/websockets.md.
+// from the last message id it saw (?after=) and its last sync (&since=, the server's synced_at:
+// edits and deletions made meanwhile come back too); messages not yet acknowledged are sent
+// again with the same client id, which the server stores once. Protocol: docs/websockets.md.
 (() => {
   "use strict";
 
@@ -25,6 +26,7 @@
     const me = Number(root.dataset.me);
     const admin = root.dataset.admin === "1";
     let lastId = Number(root.dataset.lastId) || 0;
+    let syncedAt = root.dataset.syncedAt || ""; // server time of the page's or last resume's read
     let socket = null;
     let attempt = 0;
     let stopped = false;
@@ -93,9 +95,17 @@
       }
     }
 
+    function applyEdit(data) {
+      // An edit or deletion replayed on resume: only for messages shown here (older ones are
+      // not on the page and must not be appended out of order).
+      const item = log.querySelector(`[data-id="${Number(data.id)}"]`);
+      if (item) render(item, data);
+    }
+
     function connect() {
       const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
-      socket = new WebSocket(`${scheme}//${window.location.host}${root.dataset.socket}?after=${lastId}`);
+      const since = syncedAt ? `&since=${encodeURIComponent(syncedAt)}` : "";
+      socket = new WebSocket(`${scheme}//${window.location.host}${root.dataset.socket}?after=${lastId}${since}`);
       let ping;
       socket.addEventListener("open", () => {
         attempt = 0;
@@ -113,7 +123,9 @@
         if (frame.type === "message.created" || frame.type === "message.edited" || frame.type === "message.deleted") {
           upsert(data);
         } else if (frame.type === "resume") {
+          (data.edits || []).forEach(applyEdit);
           (data.messages || []).forEach(upsert);
+          if (data.synced_at) syncedAt = data.synced_at;
         } else if (frame.type === "ack") {
           outbox.delete(data.client_id);
         } else if (frame.type === "error") {

@@ -1,7 +1,8 @@
 // Live-run viewer on /ws/live/<id>/ (members, session cookie) or /ws/live/share/<token>/ (a
 // safety contact). One snapshot per tick moves the runners on an SVG map: positions are
 // projected into the view box as apps/training/charts.py does on the server (equirectangular,
-// longitude scaled by cos(latitude), fitted with padding). Text goes in with textContent only.
+// longitude scaled by cos(latitude), fitted with padding); the table shows rank, distance, pace
+// and heart rate (when shared). Text goes in with textContent only.
 // Reconnects with exponential backoff and jitter. Protocol: docs/websockets.md.
 (() => {
   "use strict";
@@ -87,7 +88,9 @@
         const row = document.createElement("tr");
         row.dataset.runner = String(r.id);
         const cells = [String(r.rank), r.name, String(Math.round(r.distance_m)),
-          r.position ? pace(r.pace_s_per_km) : `${pace(r.pace_s_per_km)} (${label("labelHidden")})`];
+          r.position ? pace(r.pace_s_per_km) : `${pace(r.pace_s_per_km)} (${label("labelHidden")})`,
+          // heart rate: only when the runner's app sends it and the runner shares it
+          Number.isFinite(r.hr) ? String(Math.round(r.hr)) : "–"];
         for (const text of cells) {
           const td = document.createElement("td");
           td.textContent = text;

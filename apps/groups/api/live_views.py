@@ -182,3 +182,27 @@ class ShareLinkView(APIView):
         link = live.share_link_create(runner=request.user, session=session)
         url = request.build_absolute_uri(reverse("groups:live-share", args=[link.token]))
         return Response({"url": url, "token": link.token}, status=status.HTTP_201_CREATED)
+
+
+class EventLiveStartView(APIView):
+    """Start the live run of a group event (its organiser or a group admin; other members get
+    403): the event's planned or live session, or a new one linked to the event. Members who
+    answered the event going or maybe are notified once. 201 when this call started it, 200
+    when it was already live."""
+
+    @extend_schema(
+        request=None,
+        responses={200: SessionSerializer, 201: SessionSerializer},
+        tags=["live"],
+        description="Errors: PERMISSION_DENIED (403) unless you organise the event or are a "
+        "group admin; LIVE_INVALID (400) for a cancelled event; NOT_FOUND (404) unless you are "
+        "a member of the event's group. " + PROTOCOL,
+    )
+    def post(self, request, event_id: int):
+        event = selectors.event_get(viewer=request.user, event_id=event_id)
+        if event is None or not selectors.is_member(request.user, event.group_id):
+            raise NotFound(_("No such event."))
+        session, started = live.event_live_start(actor=request.user, event=event)
+        return Response(
+            session_data(session), status=status.HTTP_201_CREATED if started else status.HTTP_200_OK
+        )

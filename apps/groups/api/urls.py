@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.groups.api import views
+from apps.groups.api import chat_views, live_views, views
 
 urlpatterns = [
     path("feed/", views.FeedView.as_view(), name="api-feed"),
@@ -69,6 +69,11 @@ urlpatterns = [
     path("group-invites/<str:token>/accept/", views.InviteAcceptView.as_view(), name="api-invite"),
     path("group-events/<int:event_id>/", views.EventView.as_view(), name="api-group-event"),
     path("group-events/<int:event_id>/rsvp/", views.EventRSVPView.as_view(), name="api-event-rsvp"),
+    path(
+        "group-events/<int:event_id>/live/",
+        live_views.EventLiveStartView.as_view(),
+        name="api-event-live",
+    ),
     path("reports/", views.ReportCreateView.as_view(), name="api-reports"),
     path("moderation/reports/", views.ModerationQueueView.as_view(), name="api-moderation-queue"),
     path(
@@ -95,7 +100,6 @@ urlpatterns = [
 ]
 
 # --- chat and live runs (api/chat_views.py, api/live_views.py) ---
-from apps.groups.api import chat_views, live_views  # noqa: E402
 
 urlpatterns += [
     path("ws-tickets/", chat_views.TicketView.as_view(), name="api-ws-tickets"),
