@@ -72,6 +72,19 @@ def _isolated_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    """Each test gets its own channel-layer instance. channels_redis binds an instance to the
+    event loop of its first receiver; a consumer left waiting in an earlier test's loop (a
+    stopped live server, a communicator never disconnected) would otherwise make the next
+    test's receive() fail with "Two event loops are trying to receive() on one channel layer"."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_analytics_buffer():
     """A test's tracked events never leak into the next test's database."""
     from apps.core import analytics
