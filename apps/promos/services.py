@@ -378,7 +378,9 @@ def flag_check_for(*, user, request=None):
     def check(name: str) -> bool:
         if request is not None:
             return bool(waffle.flag_is_active(request, name))
-        return bool(get_waffle_flag_model().get(name).is_active_for_user(user))
+        flag = get_waffle_flag_model().get(name)
+        # A flag staff have not created yet is off (waffle hands back an unsaved one).
+        return bool(flag.pk) and bool(flag.is_active_for_user(user))
 
     return check
 

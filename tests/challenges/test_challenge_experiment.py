@@ -1,0 +1,148 @@
+"""A new challenge rolled out to one variant of an experiment: listed only to that variant on
+the page and in the API (sticky, one assignment), an exposure when the list is shown, the join
+as the conversion (once), and list query counts that do not grow with the challenges."""
+
+from datetime import date
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from apps.challenges import services
+from apps.challenges.admin import ChallengeForm
+from apps.challenges.models import Challenge
+from apps.core import analytics
+from apps.experiments.models import Assignment, Conversion
+from tests.accounts.factories import UserFactory
+from tests.experiments.factories import experiment, steer
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_june")]
+
+KEY = "challenge-hills"
+
+
+def _challenge(slug: str, *, end=date(2026, 6, 30), **fields) -> Challenge:
+    return Challenge.objects.create(
+        slug=slug,
+        title={"en": f"{slug} title", "de": f"{slug} Titel", "ru": f"{slug} заголовок"},
+        metric="activities",
+        target=3,
+        start_date=date(2026, 6, 1),
+        end_date=end,
+        **fields,
+    )
+
+
+@pytest.fixture
+def trial(challenge):
+    made = experiment(KEY, variants=(("control", 50), ("listed", 50)))
+    hills = _challenge("hills", experiment=KEY, variant="listed")
+    return made, hills
+
+
+def _api_slugs(client) -> list[str]:
+    response = client.get("/api/v1/challenges/")
+    assert response.status_code == 200
+    return [c["slug"] for c in response.json()["results"]]
+
+
+def _web(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _exposures() -> list[tuple[int, str]]:
+    return [
+        (e.user_id, e.properties["variant"])
+        for e in analytics.get_backend()._events
+        if e.name == "experiment.exposure" and e.properties["experiment"] == KEY
+    ]
+
+
+def test_listed_only_to_the_variant_the_same_on_the_page_and_in_the_api(trial, token_client):
+    made, _hills = trial
+    steer(made, "listed")
+    listed = UserFactory()
+    assert _api_slugs(token_client(listed)) == ["hills", "june-50k"]
+    steer(made, "control")  # newcomers now go to the control; the first person stays
+    cache.clear()
+    assert "hills title" in _web(listed).get("/challenges/").content.decode()
+
+    control = UserFactory()
+    assert _api_slugs(token_client(control)) == ["june-50k"]
+    page = _web(control).get("/challenges/").content.decode()
+    assert "June 50 km" in page and "hills title" not in page
+
+    assert sorted(Assignment.objects.values_list("user_id", "variant__key")) == [
+        (listed.pk, "listed"),
+        (control.pk, "control"),
+    ]
+    assert _exposures() == [(listed.pk, "listed")] * 2 + [(control.pk, "control")] * 2
+    # Nothing in the payload tells anyone about experiments or variants.
+    assert "control" not in token_client(control).get("/api/v1/challenges/").content.decode()
+
+
+def test_joining_converts_once_and_only_people_in_the_experiment(trial, token_client):
+    made, hills = trial
+    steer(made, "listed")
+    person = UserFactory()
+    client = token_client(person)
+    _api_slugs(client)
+
+    for _ in range(2):
+        assert client.post(f"/api/v1/challenges/{hills.pk}/join/").status_code == 200
+    web = _web(person).post(f"/challenges/{hills.pk}/membership/", {"action": "join"})
+    assert web.status_code == 302
+    assert list(Conversion.objects.values_list("user_id", "variant__key", "metric")) == [
+        (person.pk, "listed", "join")
+    ]
+
+    # Somebody never shown the list who joins by a shared link is in no variant: not counted.
+    stranger = UserFactory()
+    assert token_client(stranger).post(f"/api/v1/challenges/{hills.pk}/join/").status_code == 200
+    assert not Conversion.objects.filter(user=stranger).exists()
+    # Joining a challenge without an experiment converts nobody.
+    services.challenge_join(challenge=Challenge.objects.get(slug="june-50k"), user=person)
+    assert Conversion.objects.count() == 1
+
+
+def test_an_ended_experiment_challenge_puts_nobody_in(trial, token_client):
+    made, hills = trial
+    Challenge.objects.filter(pk=hills.pk).update(
+        start_date=date(2026, 5, 1), end_date=date(2026, 5, 31)
+    )
+    steer(made, "listed")
+    newcomer = UserFactory()
+    assert _api_slugs(token_client(newcomer)) == ["june-50k"]  # the control's list
+    assert not Assignment.objects.exists() and _exposures() == []
+
+
+def test_the_list_queries_do_not_grow_with_experiment_challenges(trial, token_client):
+    made, _hills = trial
+    steer(made, "listed")
+    client = token_client(UserFactory())
+    _api_slugs(client)  # warm caches (session, the experiment, the assignment)
+    with CaptureQueriesContext(connection) as few:
+        assert len(_api_slugs(client)) == 2
+    for i in range(9):
+        _challenge(f"more-{i}", experiment=KEY, variant="listed")
+        _challenge(f"ctl-{i}", experiment=KEY, variant="control")
+    with CaptureQueriesContext(connection) as many:
+        assert len(_api_slugs(client)) == 11
+    assert len(many) == len(few)
+
+
+@pytest.mark.parametrize(
+    ("key", "variant", "valid"),
+    [("missing", "", False), (KEY, "nope", False), (KEY, "listed", True), ("", "", True)],
+)
+def test_staff_name_an_existing_experiment_and_variant(trial, key, variant, valid):
+    from django.forms import modelform_factory
+
+    form = modelform_factory(Challenge, form=ChallengeForm, fields=["experiment", "variant"])(
+        data={"experiment": key, "variant": variant}
+    )
+    assert form.is_valid() is valid
