@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from apps.challenges import services
 from apps.challenges.admin import ChallengeForm
@@ -146,3 +147,37 @@ def test_staff_name_an_existing_experiment_and_variant(trial, key, variant, vali
         data={"experiment": key, "variant": variant}
     )
     assert form.is_valid() is valid
+
+
+def test_the_demo_experiment_exposes_and_converts_once_however_often_it_runs(monkeypatch):
+    from django.utils.module_loading import autodiscover_modules
+
+    from apps.core import demo
+    from apps.experiments import selectors as experiment_selectors
+
+    # The demo challenge runs this month: undo the frozen June.
+    monkeypatch.setattr(services, "today", lambda zone: timezone.localdate())
+    autodiscover_modules("demo")
+    seeder = dict(demo.seeders())["apps.challenges.demo.seed_challenge_experiment"]
+    people = [UserFactory(email=f"{n}@stride.local") for n in ("anna", "ivan", "maya")]
+    first, again = seeder(), seeder()
+
+    assert first == again
+    key = "challenge-hill-repeats"
+    variants = {
+        p.pk: experiment_selectors.assigned_variant(experiment_key=key, user_id=p.pk)
+        for p in people
+    }
+    assert set(variants.values()) <= {"control", "listed"} and None not in variants.values()
+    exposures = [
+        e.user_id
+        for e in analytics.get_backend()._events
+        if e.name == "experiment.exposure" and e.properties["experiment"] == key
+    ]
+    assert sorted(exposures) == sorted(variants)  # once each, on the first run
+    hills = Challenge.objects.get(experiment=key)
+    joined = sorted(hills.participations.values_list("user_id", flat=True))
+    assert joined == sorted(pk for pk, v in variants.items() if v == "listed")
+    assert sorted(
+        Conversion.objects.filter(experiment__key=key).values_list("user_id", "metric")
+    ) == [(pk, "join") for pk in joined]

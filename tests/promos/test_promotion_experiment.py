@@ -13,7 +13,7 @@ from apps.core.personal_data import exporters
 from apps.experiments import services as experiment_services
 from apps.experiments.models import Assignment, Conversion
 from apps.notifications.models import Notification
-from apps.promos import services
+from apps.promos import selectors, services
 from apps.promos.admin import PromotionForm
 from apps.promos.models import Promotion
 from tests.accounts.factories import UserFactory
@@ -234,3 +234,38 @@ def test_a_flag_staff_have_not_created_hides_the_promotion_outside_a_request():
     person = UserFactory()
     assert services.offers_show(user=person) == []
     assert services.flag_check_for(user=person)("promos_not_created_yet") is False
+
+
+def test_the_demo_experiment_shows_and_converts_once_however_often_it_runs():
+    from django.utils.module_loading import autodiscover_modules
+
+    from apps.core import demo
+
+    autodiscover_modules("demo")
+    seeder = dict(demo.seeders())["apps.promos.demo.seed_promotion_experiment"]
+    people = [UserFactory(email=f"{n}@stride.local") for n in ("anna", "ivan", "maya")]
+    first, again = seeder(), seeder()
+
+    assert first == again  # the same people in the same variants, nothing new
+    assigned = dict(
+        Assignment.objects.filter(experiment__key="promo-shoe-discount").values_list(
+            "user__email", "variant__key"
+        )
+    )
+    assert sorted(assigned) == sorted(p.email for p in people)
+    exposures = [
+        e.user_id
+        for e in analytics.get_backend()._events
+        if e.name == "experiment.exposure" and e.properties["experiment"] == "promo-shoe-discount"
+    ]
+    assert sorted(exposures) == sorted(p.pk for p in people)  # once each, on the first run
+    # Anna and Ivan take the offer their variant shows them (10 % or 20 %); Maya does not.
+    claims = Conversion.objects.filter(experiment__key="promo-shoe-discount", metric="claim")
+    assert sorted(claims.values_list("user__email", "variant__key")) == [
+        ("anna@stride.local", assigned["anna@stride.local"]),
+        ("ivan@stride.local", assigned["ivan@stride.local"]),
+    ]
+    slugs = {"control": "shoe-discount-10", "bigger": "shoe-discount-20"}
+    for person in people[:2]:
+        wallet = selectors.coupon_wallet(user=person)
+        assert [c.promotion.slug for c in wallet] == [slugs[assigned[person.email]]]
