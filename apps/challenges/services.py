@@ -148,9 +148,10 @@ def challenge_list_for(*, user):
         return selectors.challenge_list(user=user, variants={})
     day = today(_user_zone(user))
     open_keys = {key for key, last in last_days.items() if last >= day}
-    variants = experiments.variants_for(experiment_keys=open_keys, user=user)
-    for key in last_days.keys() - open_keys:
-        variants[key] = experiment_selectors.assigned_variant(experiment_key=key, user_id=user.pk)
+    variants = experiment_selectors.assigned_variants(
+        experiment_keys=last_days.keys() - open_keys, user_id=user.pk
+    )
+    variants.update(experiments.variants_for(experiment_keys=open_keys, user=user))
     return selectors.challenge_list(user=user, variants=variants)
 
 

@@ -114,6 +114,19 @@ def assigned_variant(*, experiment_key: str, user_id: int) -> str | None:
     return next((v.key for v in spec.variants if v.id == variant_id), None)
 
 
+def assigned_variants(*, experiment_keys, user_id: int) -> dict[str, str | None]:
+    """`assigned_variant` for several experiments in one query (None for each never entered)."""
+    keys = sorted(set(experiment_keys))
+    if not keys:
+        return {}
+    found = dict(
+        Assignment.objects.filter(user_id=user_id, experiment__key__in=keys).values_list(
+            "experiment__key", "variant__key"
+        )
+    )
+    return {key: found.get(key) for key in keys}
+
+
 def control_key(*, experiment_key: str) -> str:
     """The control variant (the first by position); "" for an unknown experiment."""
     spec = experiment_spec(key=experiment_key)

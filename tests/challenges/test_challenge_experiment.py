@@ -112,13 +112,18 @@ def test_joining_converts_once_and_only_people_in_the_experiment(trial, token_cl
 
 def test_an_ended_experiment_challenge_puts_nobody_in(trial, token_client):
     made, hills = trial
+    steer(made, "listed")
+    earlier = UserFactory()
+    _api_slugs(token_client(earlier))  # put in "listed" while the challenge was open
+    analytics.get_backend().discard()
     Challenge.objects.filter(pk=hills.pk).update(
         start_date=date(2026, 5, 1), end_date=date(2026, 5, 31)
     )
-    steer(made, "listed")
     newcomer = UserFactory()
     assert _api_slugs(token_client(newcomer)) == ["june-50k"]  # the control's list
-    assert not Assignment.objects.exists() and _exposures() == []
+    assert sorted(_api_slugs(token_client(earlier))) == ["hills", "june-50k"]  # still theirs
+    assert list(Assignment.objects.values_list("user_id", flat=True)) == [earlier.pk]
+    assert _exposures() == []  # an ended challenge is shown, not tried out on anybody
 
 
 def test_the_list_queries_do_not_grow_with_experiment_challenges(trial, token_client):
