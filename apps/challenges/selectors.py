@@ -60,8 +60,10 @@ def _challenges(*, user) -> QuerySet[Challenge]:
     return qs.order_by("-end_date", "id")
 
 
-def _arm_filter(variants: dict[str, str | None]) -> Q:
+def _arm_filter(variants: dict[str, str | None], user) -> Q:
     shown = Q(experiment="")
+    if variants and user is not None and user.is_authenticated:  # what you joined stays listed
+        shown |= Q(pk__in=Participation.objects.filter(user=user).values("challenge_id"))
     for key, variant in sorted(variants.items()):
         arms = experiment_selectors.shown_arms(experiment_key=key, variant=variant)
         if arms:
@@ -73,8 +75,9 @@ def challenge_list(*, user, variants: dict[str, str | None] | None = None) -> Qu
     """Published challenges, those still running first, each with the reader's participation
     prefetched (`mine`: a list of zero or one). A challenge rolled out to a variant of an
     experiment is listed only when `variants` ({experiment key: the reader's variant}, from
-    `services.challenge_list_for`) says the reader's variant sees it."""
-    return _challenges(user=user).filter(_arm_filter(variants or {}))
+    `services.challenge_list_for`) says the reader's variant sees it, or the reader joined it
+    (say through a shared link, or before the experiment stopped)."""
+    return _challenges(user=user).filter(_arm_filter(variants or {}, user))
 
 
 def challenge_experiments() -> dict[str, date]:

@@ -115,12 +115,15 @@ def assigned_variant(*, experiment_key: str, user_id: int) -> str | None:
 
 
 def assigned_variants(*, experiment_keys, user_id: int) -> dict[str, str | None]:
-    """`assigned_variant` for several experiments in one query (None for each never entered)."""
+    """The variants a person was put in, without putting them anywhere: None for experiments
+    they never entered or that are not running (as `services.variant_for` answers). One query
+    (the definitions come from the cache)."""
     keys = sorted(set(experiment_keys))
-    if not keys:
-        return {}
+    running = [k for k in keys if (spec := experiment_spec(key=k)) is not None and spec.running]
+    if not running:
+        return dict.fromkeys(keys)
     found = dict(
-        Assignment.objects.filter(user_id=user_id, experiment__key__in=keys).values_list(
+        Assignment.objects.filter(user_id=user_id, experiment__key__in=running).values_list(
             "experiment__key", "variant__key"
         )
     )

@@ -26,7 +26,7 @@ def promote_suggestions(*, user, gear, suggestions: list) -> list:
         for p in selectors.offers_for(
             user=user,
             flag_check=services.flag_check_for(user=user),
-            variants=services.variants_for(user=user, expose=False),
+            variants=services.variants_for(user=user, enter=False),
         )
         if p.categories or p.products.all() or p.brands.all()
     ]

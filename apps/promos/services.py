@@ -385,11 +385,15 @@ def flag_check_for(*, user, request=None):
     return check
 
 
-def variants_for(*, user, expose: bool = True):
+def variants_for(*, user, expose: bool = True, enter: bool = True):
     """How a person is put in the experiments promotions are measured by (apps.experiments:
-    sticky, keyed on the user, so the same on web pages and in the API)."""
+    sticky, keyed on the user, so the same on web pages and in the API). `enter=False` only
+    reads the variants they are in already (places that are not the experiment's entry, like
+    gear's suggestions): the others get the control's experience there."""
 
     def resolve(keys) -> dict[str, str | None]:
+        if not enter:
+            return experiment_selectors.assigned_variants(experiment_keys=keys, user_id=user.pk)
         return experiments.variants_for(experiment_keys=keys, user=user, expose=expose)
 
     return resolve

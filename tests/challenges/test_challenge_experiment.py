@@ -110,6 +110,27 @@ def test_joining_converts_once_and_only_people_in_the_experiment(trial, token_cl
     assert Conversion.objects.count() == 1
 
 
+def test_the_control_joining_by_a_shared_link_converts_and_keeps_it_listed(trial, token_client):
+    made, hills = trial
+    steer(made, "control")
+    person = UserFactory()
+    client = token_client(person)
+    assert _api_slugs(client) == ["june-50k"]
+    detail = client.get(f"/api/v1/challenges/{hills.pk}/")  # a friend's link still works
+    assert (detail.status_code, detail.json()["slug"]) == (200, "hills")
+    assert client.post(f"/api/v1/challenges/{hills.pk}/join/").status_code == 200
+
+    # The control's conversions count who joins without it being listed to them.
+    assert list(Conversion.objects.values_list("variant__key", "metric")) == [("control", "join")]
+    assert sorted(_api_slugs(client)) == ["hills", "june-50k"]  # what you joined stays listed
+    made.status = "stopped"
+    made.save(update_fields=["status"])
+    from apps.experiments import services as experiment_services
+
+    experiment_services.definition_changed(key=KEY)
+    assert sorted(_api_slugs(client)) == ["hills", "june-50k"]
+
+
 def test_an_ended_experiment_challenge_puts_nobody_in(trial, token_client):
     made, hills = trial
     steer(made, "listed")

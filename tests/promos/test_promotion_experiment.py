@@ -269,3 +269,28 @@ def test_the_demo_experiment_shows_and_converts_once_however_often_it_runs():
     for person in people[:2]:
         wallet = selectors.coupon_wallet(user=person)
         assert [c.promotion.slug for c in wallet] == [slugs[assigned[person.email]]]
+
+
+def test_places_that_are_not_the_entry_only_read_the_variant(trial):
+    """Gear's replacement suggestions carry offers too: they show a person the arm of the
+    variant they are in, and put nobody in (people not in yet see the control's arm)."""
+    made, _baseline, _bigger = trial
+    steer(made, "bigger")
+    person = UserFactory()
+
+    def suggested():
+        offers = selectors.offers_for(
+            user=person,
+            flag_check=services.flag_check_for(user=person),
+            variants=services.variants_for(user=person, enter=False),
+        )
+        return [p.slug for p in offers]
+
+    assert suggested() == ["ten-off"]
+    assert not Assignment.objects.exists() and _exposures() == []
+    services.offers_show(user=person)  # the offers page: the entry
+    assert suggested() == ["twenty-off"]
+    made.status = "stopped"
+    made.save(update_fields=["status"])
+    experiment_services.definition_changed(key=KEY)
+    assert suggested() == ["ten-off"]  # stopped: everybody gets the control's experience
