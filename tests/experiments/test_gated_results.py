@@ -82,3 +82,23 @@ def test_challenge_experiment_results_per_variant(staff_client):
     assert response.status_code == 200
     assert response.context["exposures"] == [("control", 2, 2), ("listed", 4, 4)]
     assert _rows(response, "join") == [("control", 2, 2, 0), ("listed", 4, 4, 3)]
+
+
+@pytest.mark.django_db
+def test_staff_edit_the_experiment_of_a_promotion_and_a_challenge(staff_client):
+    experiment("edit-trial")
+    offer = promotion("edit-me", experiment="edit-trial", variant="treatment")
+    today = timezone.localdate()
+    challenge = Challenge.objects.create(
+        slug="edit-me", title={"en": "Edit"}, metric="activities", target=3,
+        start_date=today, end_date=today, experiment="edit-trial", variant="treatment",
+    )  # fmt: skip
+    for url in (
+        f"/admin/promos/promotion/{offer.pk}/change/",
+        f"/admin/challenges/challenge/{challenge.pk}/change/",
+    ):
+        page = staff_client.get(url)
+        assert page.status_code == 200, url
+        assert 'name="experiment" value="edit-trial"' in page.content.decode(), url
+    listing = staff_client.get("/admin/promos/promotion/").content.decode()
+    assert "edit-trial" in listing
