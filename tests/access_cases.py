@@ -2281,3 +2281,46 @@ access.owned(
     snapshot=_event_live_rows,
     owner_status=201,
 )
+
+
+# --- exper: promotion and challenge experiments ---
+# The offers and the challenge list put the caller in the experiments of what they show; another
+# person's calls never read or move the owner's assignment, nor show the owner's personal offer.
+from apps.experiments.models import Assignment as ExpAssignment  # noqa: E402
+from apps.experiments.models import Experiment as ExpExperiment  # noqa: E402
+from apps.experiments.models import Variant as ExpVariant  # noqa: E402
+
+
+def _exper_owner(owner):
+    key = f"access-{_uuid.uuid4().hex[:8]}"
+    experiment = ExpExperiment.objects.create(key=key, name=key, status="running")
+    ExpVariant.objects.create(experiment=experiment, key="control", weight=0, position=0)
+    ExpVariant.objects.create(experiment=experiment, key="treatment", weight=1, position=1)
+    promo_promotion(f"secret-trial-{key}", user=owner, experiment=key, variant="treatment")
+    from apps.experiments import services as exp_services
+
+    assert exp_services.variant_for(experiment_key=key, user=owner) == "treatment"
+    return owner
+
+
+def _exper_rows(owner):
+    return sorted(
+        ExpAssignment.objects.filter(user=owner).values_list("experiment__key", "variant__key")
+    )
+
+
+for _name, _path in (
+    ("promos: offers for me (experiment)", "/api/v1/promos/offers/"),
+    ("challenges: list (experiment)", "/api/v1/challenges/"),
+):
+    access.own(
+        _name,
+        "get",
+        url=lambda owner, p=_path: p,
+        make=_exper_owner,
+        snapshot=_exper_rows,
+        leaks=lambda owner: [
+            *PromoPromotion.objects.filter(user=owner).values_list("slug", flat=True),
+            *PromoPromotion.objects.filter(user=owner).values_list("experiment", flat=True),
+        ],
+    )

@@ -1,15 +1,39 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from apps.challenges import services
 from apps.challenges.models import Badge, BadgeAward, Challenge, FlaggedActivity, Participation
+from apps.experiments import selectors as experiment_selectors
+
+
+class ChallengeForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        error = experiment_selectors.arm_error(
+            experiment_key=cleaned.get("experiment") or "", variant=cleaned.get("variant") or ""
+        )
+        if error:
+            self.add_error(*error)
+        return cleaned
 
 
 @admin.register(Challenge)
 class ChallengeAdmin(admin.ModelAdmin):
     """Create challenges; title and description are JSON by language: {"en": …, "ru": …}."""
 
-    list_display = ("slug", "metric", "target", "sport", "start_date", "end_date", "scope")
+    form = ChallengeForm
+    list_display = (
+        "slug",
+        "metric",
+        "target",
+        "sport",
+        "start_date",
+        "end_date",
+        "scope",
+        "experiment",
+        "variant",
+    )
     list_filter = ("metric", "scope", "sport", "published")
     search_fields = ("slug",)
     ordering = ("-start_date",)

@@ -110,6 +110,23 @@ class Challenge(Translated, TimeStampedModel):
         Badge, on_delete=models.PROTECT, null=True, blank=True, related_name="challenges"
     )
     published = models.BooleanField(_("published"), default=True)
+    # A new challenge rolled out to one variant of an experiment of apps.experiments (by its
+    # key): listed only to the people in `variant` (empty: every variant but the control).
+    experiment = models.SlugField(
+        _("experiment"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "Key of an experiment: the challenge is listed only to people in the variant "
+            "below. Clear it to list the challenge to everybody."
+        ),
+    )
+    variant = models.CharField(
+        _("variant"),
+        max_length=40,
+        blank=True,
+        help_text=_("With an experiment: the variant that sees it (empty: all but the control)."),
+    )
 
     class Meta:
         verbose_name = _("challenge")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from apps.challenges import hooks
@@ -19,6 +19,7 @@ from apps.challenges.models import (
     Participation,
     Period,
 )
+from apps.experiments import selectors as experiment_selectors
 from apps.training import selectors as training_selectors
 
 METRIC_FIELDS = {"distance": "distance_m", "time": "moving_s", "elevation": "elevation_m"}
@@ -46,9 +47,7 @@ def period_start(*, period: str, day: date) -> date:
     return week_start(day) if period == Period.WEEK else month_start(day)
 
 
-def challenge_list(*, user) -> QuerySet[Challenge]:
-    """Published challenges, those still running first, each with the reader's participation
-    prefetched (`mine`: a list of zero or one)."""
+def _challenges(*, user) -> QuerySet[Challenge]:
     qs = Challenge.objects.filter(published=True).select_related("badge")
     if user is not None and user.is_authenticated:
         qs = qs.prefetch_related(
@@ -61,8 +60,42 @@ def challenge_list(*, user) -> QuerySet[Challenge]:
     return qs.order_by("-end_date", "id")
 
 
+def _arm_filter(variants: dict[str, str | None], user) -> Q:
+    shown = Q(experiment="")
+    if variants and user is not None and user.is_authenticated:  # what you joined stays listed
+        shown |= Q(pk__in=Participation.objects.filter(user=user).values("challenge_id"))
+    for key, variant in sorted(variants.items()):
+        arms = experiment_selectors.shown_arms(experiment_key=key, variant=variant)
+        if arms:
+            shown |= Q(experiment=key, variant__in=sorted(arms))
+    return shown
+
+
+def challenge_list(*, user, variants: dict[str, str | None] | None = None) -> QuerySet[Challenge]:
+    """Published challenges, those still running first, each with the reader's participation
+    prefetched (`mine`: a list of zero or one). A challenge rolled out to a variant of an
+    experiment is listed only when `variants` ({experiment key: the reader's variant}, from
+    `services.challenge_list_for`) says the reader's variant sees it, or the reader joined it
+    (say through a shared link, or before the experiment stopped)."""
+    return _challenges(user=user).filter(_arm_filter(variants or {}, user))
+
+
+def challenge_experiments() -> dict[str, date]:
+    """The experiments published challenges are rolled out with, each with the last day of
+    its latest challenge. One query."""
+    rows = (
+        Challenge.objects.filter(published=True)
+        .exclude(experiment="")
+        .values("experiment")
+        .annotate(last=Max("end_date"))
+        .order_by()
+    )
+    return {row["experiment"]: row["last"] for row in rows}
+
+
 def challenge_get(*, challenge_id: int, user=None) -> Challenge | None:
-    return challenge_list(user=user).filter(pk=challenge_id).first()
+    """One published challenge by id (also one of an experiment: a shared link works)."""
+    return _challenges(user=user).filter(pk=challenge_id).first()
 
 
 def participation_get(*, challenge, user) -> Participation | None:

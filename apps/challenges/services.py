@@ -40,6 +40,8 @@ from apps.challenges.models import (
 )
 from apps.challenges.points import awarder
 from apps.core.geo import haversine_m
+from apps.experiments import selectors as experiment_selectors
+from apps.experiments import services as experiments
 from apps.notifications import services as notifications
 from apps.training import selectors as training_selectors
 from apps.training.services import MANUAL_BOUNDS
@@ -131,8 +133,31 @@ def _eligible(challenge: Challenge, user) -> bool:
     return True
 
 
+# The conversion metric of a challenge's experiment.
+METRIC_JOIN = "join"
+
+
+def challenge_list_for(*, user):
+    """Published challenges for a person. One rolled out to a variant of an experiment is
+    listed to the people whose variant sees it; listing puts the person in the experiments of
+    challenges still open (sticky, on the user: the same on web pages and in the API) and
+    records one exposure each through apps.experiments. Experiments of only ended challenges
+    put nobody in: people never in them get the control's list."""
+    last_days = selectors.challenge_experiments()
+    if not last_days:
+        return selectors.challenge_list(user=user, variants={})
+    day = today(_user_zone(user))
+    open_keys = {key for key, last in last_days.items() if last >= day}
+    variants = experiment_selectors.assigned_variants(
+        experiment_keys=last_days.keys() - open_keys, user_id=user.pk
+    )
+    variants.update(experiments.variants_for(experiment_keys=open_keys, user=user))
+    return selectors.challenge_list(user=user, variants=variants)
+
+
 def challenge_join(*, challenge: Challenge, user) -> Participation:
-    """Join (again: nothing changes) and count what was already done inside the window."""
+    """Join (again: nothing changes) and count what was already done inside the window. A
+    challenge of an experiment records the join as its conversion (once per person)."""
     if challenge.end_date < today(_user_zone(user)):
         raise ChallengeClosed()
     if not challenge.published or not _eligible(challenge, user):
@@ -142,6 +167,8 @@ def challenge_join(*, challenge: Challenge, user) -> Participation:
             challenge=challenge, user=user, defaults={"joined_at": timezone.now()}
         )
         participation_recompute(participation=participation)
+    if challenge.experiment:
+        experiments.convert(user, challenge.experiment, METRIC_JOIN)
     return participation
 
 

@@ -36,7 +36,7 @@ def _mine(challenge):
 
 @login_required
 def challenge_list(request):
-    page = Paginator(selectors.challenge_list(user=request.user), PAGE).get_page(
+    page = Paginator(services.challenge_list_for(user=request.user), PAGE).get_page(
         request.GET.get("page")
     )
     rows = [(c, _mine(c)) for c in page]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count
+from django.utils.translation import gettext
 
 from apps.core.models import AnalyticsEvent
 from apps.experiments.models import Assignment, Conversion, Experiment
@@ -102,6 +103,70 @@ def stored_variant_id(*, experiment_id: int, user_id: int | None, anonymous_id: 
     qs = Assignment.objects.filter(experiment_id=experiment_id)
     qs = qs.filter(user_id=user_id) if user_id else qs.filter(user=None, anonymous_id=anonymous_id)
     return qs.values_list("variant_id", flat=True).first()
+
+
+def assigned_variant(*, experiment_key: str, user_id: int) -> str | None:
+    """The variant a person was put in, without putting them anywhere (None: never exposed)."""
+    spec = experiment_spec(key=experiment_key)
+    if spec is None:
+        return None
+    variant_id = stored_variant_id(experiment_id=spec.id, user_id=user_id, anonymous_id="")
+    return next((v.key for v in spec.variants if v.id == variant_id), None)
+
+
+def assigned_variants(*, experiment_keys, user_id: int) -> dict[str, str | None]:
+    """The variants a person was put in, without putting them anywhere: None for experiments
+    they never entered or that are not running (as `services.variant_for` answers). One query
+    (the definitions come from the cache)."""
+    keys = sorted(set(experiment_keys))
+    running = [k for k in keys if (spec := experiment_spec(key=k)) is not None and spec.running]
+    if not running:
+        return dict.fromkeys(keys)
+    found = dict(
+        Assignment.objects.filter(user_id=user_id, experiment__key__in=running).values_list(
+            "experiment__key", "variant__key"
+        )
+    )
+    return {key: found.get(key) for key in keys}
+
+
+def control_key(*, experiment_key: str) -> str:
+    """The control variant (the first by position); "" for an unknown experiment."""
+    spec = experiment_spec(key=experiment_key)
+    return spec.variants[0].key if spec is not None and spec.variants else ""
+
+
+def variant_keys(*, experiment_key: str) -> list[str]:
+    spec = experiment_spec(key=experiment_key)
+    return [v.key for v in spec.variants] if spec is not None else []
+
+
+def arm_error(*, experiment_key: str, variant: str) -> tuple[str, str] | None:
+    """Why an item (a promotion, a challenge) cannot be gated on this experiment arm, as
+    (field, message), or None when it can: the experiment exists, the variant is one of its
+    own or empty (every variant but the control)."""
+    if not experiment_key:
+        return None
+    keys = variant_keys(experiment_key=experiment_key)
+    if not keys:
+        return "experiment", gettext("No experiment has this key.")
+    if variant and variant not in keys:
+        return "variant", gettext("Not a variant of this experiment (it has: %(variants)s).") % {
+            "variants": ", ".join(keys)
+        }
+    return None
+
+
+def shown_arms(*, experiment_key: str, variant: str | None) -> frozenset[str]:
+    """Which arms of something gated on an experiment (a promotion, a challenge) a subject in
+    `variant` sees. An item's arm names the variant it is for; an empty arm means "every
+    variant but the control". Subjects outside the experiment (`variant` None: not running,
+    outside the rollout) get the control's experience, so they see what the control sees."""
+    control = control_key(experiment_key=experiment_key)
+    effective = variant or control
+    if not effective:
+        return frozenset()
+    return frozenset({effective}) if effective == control else frozenset({effective, ""})
 
 
 def assignments_of(*, user_id: int):

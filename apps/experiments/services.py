@@ -52,6 +52,17 @@ def variant_for(
     return variant_key
 
 
+def variants_for(
+    *, experiment_keys, user=None, anonymous_id: str = "", expose: bool = True
+) -> dict[str, str | None]:
+    """`variant_for` for several experiments at once (one exposure per experiment, however
+    many items on the page are gated on it)."""
+    return {
+        key: variant_for(experiment_key=key, user=user, anonymous_id=anonymous_id, expose=expose)
+        for key in sorted(set(experiment_keys))
+    }
+
+
 def _stored_or_new(spec, subject: str, user, user_id, anonymous_id: str) -> str:
     by_id = {v.id: v.key for v in spec.variants}
     stored = selectors.stored_variant_id(

@@ -11,6 +11,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.exceptions import StrideError
+from apps.experiments import selectors as experiment_selectors
 from apps.promos import selectors, services, tasks
 from apps.promos.models import (
     Article,
@@ -124,9 +125,31 @@ class RewardRedemptionAdmin(ReadOnlyAdmin):
     search_fields = ("=user__email",)
 
 
+class PromotionForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        error = experiment_selectors.arm_error(
+            experiment_key=cleaned.get("experiment") or "", variant=cleaned.get("variant") or ""
+        )
+        if error:
+            self.add_error(*error)
+        return cleaned
+
+
 @admin.register(Promotion)
 class PromotionAdmin(admin.ModelAdmin):
-    list_display = ("slug", "kind", "value", "segment", "starts_at", "ends_at", "active")
+    form = PromotionForm
+    list_display = (
+        "slug",
+        "kind",
+        "value",
+        "segment",
+        "experiment",
+        "variant",
+        "starts_at",
+        "ends_at",
+        "active",
+    )
     list_filter = ("kind", "segment", "active")
     search_fields = ("slug",)
     raw_id_fields = ("user", "challenge")

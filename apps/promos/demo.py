@@ -1,6 +1,9 @@
 """Demo loyalty rules, points for the demo runners' recent workouts, promotions (a German one
-for worn road shoes in Germany, a Russian one, a welcome offer, a flag-gated experiment),
-coupons, rewards and articles in English, Russian and German. Idempotent (natural keys)."""
+for worn road shoes in Germany, a Russian one, a welcome offer, a flag-gated one, and a
+promotion experiment: 10 % off shoes for the control, 20 % for the other half), coupons,
+rewards and articles in English, Russian and German. The demo runners open their offers once
+(the experiment's exposures) and two of them claim theirs (its conversions), so the admin's
+results page has real rows. Idempotent (natural keys)."""
 
 from __future__ import annotations
 
@@ -11,7 +14,9 @@ from django.utils import timezone
 
 from apps.accounts import selectors as accounts_selectors
 from apps.accounts import services as accounts_services
-from apps.core import demo
+from apps.core import analytics, demo
+from apps.experiments import selectors as experiment_selectors
+from apps.experiments import services as experiment_services
 from apps.partners import services as partner_services
 from apps.partners.models import Partner
 from apps.promos import selectors, services
@@ -96,6 +101,46 @@ PROMOTIONS = {
         "variant": "gift",
     },
 }
+
+EXPERIMENT = "promo-shoe-discount"  # variants: "control" (10 % off) and "bigger" (20 % off)
+EXPERIMENT_PROMOTIONS = {
+    "shoe-discount-10": {
+        "kind": "percent",
+        "value": 10,
+        "title": {
+            "en": "10 % off running shoes",
+            "ru": "Скидка 10 % на беговые кроссовки",
+            "de": "10 % auf Laufschuhe",
+        },
+        "body": {
+            "en": "This month in the Stride shop.",
+            "ru": "В этом месяце в магазине Stride.",
+            "de": "Diesen Monat im Stride-Shop.",
+        },
+        "categories": ["road_shoe", "trail_shoe"],
+        "experiment": EXPERIMENT,
+        "variant": "control",
+    },
+    "shoe-discount-20": {
+        "kind": "percent",
+        "value": 20,
+        "title": {
+            "en": "20 % off running shoes",
+            "ru": "Скидка 20 % на беговые кроссовки",
+            "de": "20 % auf Laufschuhe",
+        },
+        "body": {
+            "en": "This month in the Stride shop.",
+            "ru": "В этом месяце в магазине Stride.",
+            "de": "Diesen Monat im Stride-Shop.",
+        },
+        "categories": ["road_shoe", "trail_shoe"],
+        "experiment": EXPERIMENT,
+        "variant": "bigger",
+    },
+}
+# Who of the demo runners takes the shoe offer they are shown.
+EXPERIMENT_CLAIMERS = ("anna@stride.local", "ivan@stride.local")
 
 ARTICLES = [
     (
@@ -223,6 +268,51 @@ def seed_promos() -> list[str]:
             )
         lines.append(f"{user.email}: {selectors.points_balance(user=user)} points")
     lines.append(_seed_shop())
+    return lines
+
+
+@demo.register(order=81)
+def seed_promotion_experiment() -> list[str]:
+    """Runs after `seed_promos` (the demo runners' consents and points are there)."""
+    now = timezone.now()
+    experiment_services.experiment_ensure(
+        key=EXPERIMENT,
+        name="Promotion: 20 % off shoes against 10 % off",
+        variants=[("control", 50), ("bigger", 50)],
+    )
+    for slug, fields in EXPERIMENT_PROMOTIONS.items():
+        Promotion.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "starts_at": now - timedelta(days=1),
+                "ends_at": now + timedelta(days=90),
+                **fields,
+            },
+        )
+    lines = []
+    users = get_user_model().objects.filter(
+        email__in=["anna@stride.local", "ivan@stride.local", "maya@stride.local"]
+    )
+    for user in users.order_by("email"):
+        variant = experiment_selectors.assigned_variant(experiment_key=EXPERIMENT, user_id=user.pk)
+        if variant is None:  # first run: they open their offers (the exposure)
+            services.offers_show(user=user)
+            variant = experiment_selectors.assigned_variant(
+                experiment_key=EXPERIMENT, user_id=user.pk
+            )
+        claimed = ""
+        if user.email in EXPERIMENT_CLAIMERS:
+            shown = selectors.offers_for(
+                user=user,
+                flag_check=services.flag_check_for(user=user),
+                variants=services.variants_for(user=user, expose=False),  # assigned already
+            )
+            for promotion in shown:
+                if promotion.experiment == EXPERIMENT:  # the arm they see: they take it
+                    services.offer_claim(user=user, promotion_id=promotion.pk)
+                    claimed = promotion.slug
+        lines.append(f"{EXPERIMENT}: {user.email} in {variant}, claimed: {claimed or '-'}")
+    analytics.flush()  # the exposures, written when the demo transaction commits
     return lines
 
 

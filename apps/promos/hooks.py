@@ -23,7 +23,11 @@ def promote_suggestions(*, user, gear, suggestions: list) -> list:
         return suggestions
     offers = [
         p
-        for p in selectors.offers_for(user=user, flag_check=services.flag_check_for(user=user))
+        for p in selectors.offers_for(
+            user=user,
+            flag_check=services.flag_check_for(user=user),
+            variants=services.variants_for(user=user, enter=False),
+        )
         if p.categories or p.products.all() or p.brands.all()
     ]
     if not offers:

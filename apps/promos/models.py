@@ -259,9 +259,25 @@ class Promotion(Translated, TimeStampedModel):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    # Rolled out behind a django-waffle flag; `variant` names the arm measured.
+    # Rolled out behind a django-waffle flag, and/or measured by an experiment of
+    # apps.experiments (by its key): then only the people in the variant named by `variant`
+    # see it (empty: every variant but the control), the rest get the control's experience.
     waffle_flag = models.CharField(_("waffle flag"), max_length=100, blank=True)
-    variant = models.CharField(_("variant"), max_length=40, blank=True)
+    experiment = models.SlugField(
+        _("experiment"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "Key of an experiment: only people in the variant below see the promotion. "
+            "Clear it to roll the promotion out to everybody."
+        ),
+    )
+    variant = models.CharField(
+        _("variant"),
+        max_length=40,
+        blank=True,
+        help_text=_("With an experiment: the variant that sees it (empty: all but the control)."),
+    )
     announce = models.BooleanField(
         _("announce"), default=False, help_text=_("Send a marketing notification to its audience.")
     )

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from apps.accounts import selectors as accounts_selectors
 from apps.challenges import selectors as challenge_selectors
+from apps.experiments import selectors as experiment_selectors
 from apps.gear import selectors as gear_selectors
 from apps.groups import selectors as groups_selectors
 from apps.promos.models import (
@@ -170,9 +171,15 @@ def matches(promotion: Promotion, a: Audience) -> bool:
     return _place_and_language(promotion, a) and in_segment(promotion, a)
 
 
-def offers_for(*, user, language: str | None = None, flag_check=None) -> list[Promotion]:
+def offers_for(
+    *, user, language: str | None = None, flag_check=None, variants=None
+) -> list[Promotion]:
     """Live promotions aimed at this person, newest first. `flag_check(name) -> bool` decides
-    flag-gated ones (services pass waffle's answer); without it gated promotions are hidden."""
+    flag-gated ones (services pass waffle's answer); without it gated promotions are hidden.
+    `variants(experiment_keys) -> {key: variant or None}` puts the person in the experiments
+    the targeted promotions are measured by (services pass apps.experiments' answer); a
+    promotion of an experiment is kept when the person's variant sees its arm. Without it,
+    promotions of experiments are hidden."""
     audience = audience_for(user=user, language=language)
     found = []
     for promotion in promotions_live().filter(Q(user__isnull=True) | Q(user_id=user.pk)):
@@ -180,7 +187,16 @@ def offers_for(*, user, language: str | None = None, flag_check=None) -> list[Pr
             continue
         if matches(promotion, audience):
             found.append(promotion)
-    return found
+    keys = {p.experiment for p in found if p.experiment}
+    if not keys:
+        return found
+    resolved = variants(keys) if variants is not None else {}
+    shown = {
+        key: experiment_selectors.shown_arms(experiment_key=key, variant=resolved[key])
+        for key in keys
+        if key in resolved
+    }
+    return [p for p in found if not p.experiment or p.variant in shown.get(p.experiment, ())]
 
 
 def targets(promotion: Promotion, product) -> bool:

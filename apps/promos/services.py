@@ -27,6 +27,8 @@ from django.utils import timezone, translation
 from apps.challenges.services import implausible_speed
 from apps.core import analytics
 from apps.core.events import publish
+from apps.experiments import selectors as experiment_selectors
+from apps.experiments import services as experiments
 from apps.notifications import services as notifications
 from apps.promos import selectors
 from apps.promos.exceptions import (
@@ -456,15 +458,41 @@ def flag_check_for(*, user, request=None):
     def check(name: str) -> bool:
         if request is not None:
             return bool(waffle.flag_is_active(request, name))
-        return bool(get_waffle_flag_model().get(name).is_active_for_user(user))
+        flag = get_waffle_flag_model().get(name)
+        # A flag staff have not created yet is off (waffle hands back an unsaved one).
+        return bool(flag.pk) and bool(flag.is_active_for_user(user))
 
     return check
 
 
+def variants_for(*, user, expose: bool = True, enter: bool = True):
+    """How a person is put in the experiments promotions are measured by (apps.experiments:
+    sticky, keyed on the user, so the same on web pages and in the API). `enter=False` only
+    reads the variants they are in already (places that are not the experiment's entry, like
+    gear's suggestions): the others get the control's experience there."""
+
+    def resolve(keys) -> dict[str, str | None]:
+        if not enter:
+            return experiment_selectors.assigned_variants(experiment_keys=keys, user_id=user.pk)
+        return experiments.variants_for(experiment_keys=keys, user=user, expose=expose)
+
+    return resolve
+
+
+# Conversion metrics of a promotion's experiment.
+METRIC_CLAIM = "claim"  # took the offer's coupon (the click-through)
+METRIC_REDEEM = "redeem"  # used a coupon of the promotion in a shop order
+
+
 def offers_show(*, user, request=None, language: str | None = None) -> list[Promotion]:
-    """The offers for a person, with an exposure tracked for each (experiment measurement)."""
+    """The offers for a person, with an exposure tracked for each (experiment measurement):
+    a promotion of an experiment records one exposure of its experiment through
+    apps.experiments, for the people in the variant that sees it and the others alike."""
     offers = selectors.offers_for(
-        user=user, language=language, flag_check=flag_check_for(user=user, request=request)
+        user=user,
+        language=language,
+        flag_check=flag_check_for(user=user, request=request),
+        variants=variants_for(user=user),
     )
     for promotion in offers:
         analytics.track(
@@ -515,11 +543,18 @@ def coupon_issue(*, user, promotion: Promotion, key: str) -> Coupon:
 
 def offer_claim(*, user, promotion_id: int, request=None) -> Coupon:
     """Take a personal coupon of an offer aimed at you (once per offer)."""
-    offers = selectors.offers_for(user=user, flag_check=flag_check_for(user=user, request=request))
+    offers = selectors.offers_for(
+        user=user,
+        flag_check=flag_check_for(user=user, request=request),
+        variants=variants_for(user=user, expose=False),
+    )
     promotion = next((p for p in offers if p.pk == promotion_id), None)
     if promotion is None:
         raise PromotionNotFound()
-    return coupon_issue(user=user, promotion=promotion, key=f"claim:{promotion.pk}:{user.pk}")
+    coupon = coupon_issue(user=user, promotion=promotion, key=f"claim:{promotion.pk}:{user.pk}")
+    if promotion.experiment:
+        experiments.convert(user, promotion.experiment, METRIC_CLAIM)
+    return coupon
 
 
 @transaction.atomic
@@ -707,6 +742,8 @@ def order_report(
                     "order": reference,
                 },
             )
+            if promotion.experiment and user is not None:
+                experiments.convert(user, promotion.experiment, METRIC_REDEEM)
         if user is not None:
             account = _locked_account(user.pk)
             for rule in selectors.earning_rules(kind=Kind.ORDER):
@@ -783,6 +820,15 @@ def order_refund(
 # --- Announcements --------------------------------------------------------------------------
 
 
+def _arm_shown(promotion: Promotion, user) -> bool:
+    """Does the person's variant of the promotion's experiment see it? (The announcement is a
+    showing: it counts as an exposure.)"""
+    variant = experiments.variant_for(experiment_key=promotion.experiment, user=user)
+    return promotion.variant in experiment_selectors.shown_arms(
+        experiment_key=promotion.experiment, variant=variant
+    )
+
+
 def promotion_announce(*, promotion_id: int) -> int:
     """Tell the audience of a live promotion (a marketing notification: notifications obeys
     consent and preferences). Once per promotion."""
@@ -802,6 +848,8 @@ def promotion_announce(*, promotion_id: int) -> int:
         if promotion.waffle_flag and not flag_check_for(user=user)(promotion.waffle_flag):
             continue
         if not selectors.matches(promotion, selectors.audience_for(user=user)):
+            continue
+        if promotion.experiment and not _arm_shown(promotion, user):
             continue
         with translation.override(user.language or None):
             title = promotion.title_text

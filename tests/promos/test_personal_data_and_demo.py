@@ -69,7 +69,7 @@ def test_seed_demo_grows_promos_in_three_languages(capsys):
     call_command("seed_demo")  # idempotent
     out = capsys.readouterr().out
     assert "promos: 4 promotions" in out
-    assert Promotion.objects.count() == 4
+    assert Promotion.objects.count() == 6  # and the two arms of the promotion experiment
     assert Article.objects.filter(feed__isnull=True).count() == 3
     anna = User.objects.get(email="anna@stride.local")
     ivan = User.objects.get(email="ivan@stride.local")

@@ -32,14 +32,15 @@ def _challenge(request, challenge_id: int) -> Challenge:
 
 
 class ChallengeListView(GenericAPIView):
-    """Published challenges, newest first, each with your progress if you joined."""
+    """Published challenges, newest first, each with your progress if you joined. A new
+    challenge tried out with some people first (an experiment) is listed only to them."""
 
     serializer_class = ChallengeSerializer
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Challenge.objects.none()
-        return selectors.challenge_list(user=self.request.user)
+        return services.challenge_list_for(user=self.request.user)
 
     @extend_schema(responses=ChallengeSerializer(many=True), tags=["challenges"])
     def get(self, request):
