@@ -107,7 +107,7 @@ class Member(HttpUser):
         # One slot per simulated member across all locust processes (`--processes`).
         runner = self.environment.runner
         processes = max(getattr(self.environment.parsed_options, "processes", None) or 1, 1)
-        slot = next(_local_slots) * processes + getattr(runner, "worker_index", 0)
+        slot = next(_local_slots) * processes + max(getattr(runner, "worker_index", 0), 0)
         self.member = MEMBERS[slot % len(MEMBERS)]
         self.may_run_live = slot < len(MEMBERS)  # the person's only runner session
         self.client.headers["X-Session-Token"] = self.member["token"]
@@ -250,7 +250,7 @@ class Member(HttpUser):
         pending["ping"] = time.perf_counter()
         ws.send(json.dumps({"type": "ping"}))
 
-    @task(3)
+    @task(2)
     def chat(self):
         """A while in the club's chat: post now and then, read what the others post."""
         ws = self._ws_open(
@@ -314,7 +314,7 @@ class Member(HttpUser):
         finally:
             ws.close()
 
-    @task(2)
+    @task(1)
     def live_run(self):
         """A while in the club's live run: a runner sends a point a second, everyone gets a
         snapshot a second."""

@@ -31,7 +31,7 @@ DURATION=${DURATION:-3m}
 SEED_USERS=${SEED_USERS:-$(( USERS < 500 ? USERS : 500 ))}
 WEB_WORKERS=${WEB_WORKERS:-3}
 WEB_THREADS=${WEB_THREADS:-8}
-WS_WORKERS=${WS_WORKERS:-1}
+WS_WORKERS=${WS_WORKERS:-2}  # each runs the consumers' database calls on one thread
 SOCKET_SECONDS=${SOCKET_SECONDS:-30,60}  # how long a member stays in a chat or a live run
 LOCUST_PROCESSES=${LOCUST_PROCESSES:-1}
 PORT=${LOAD_PORT:-8613}
@@ -41,6 +41,8 @@ mkdir -p "$OUT"
 
 export DJANGO_SETTINGS_MODULE=config.settings.production
 export DATABASE_URL=${LOAD_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/stride_load}
+# A read replica for the replica-safe reads (apps/core/db_router.py), if there is one.
+[[ -n "${LOAD_DATABASE_REPLICA_URL:-}" ]] && export DATABASE_REPLICA_URL=$LOAD_DATABASE_REPLICA_URL
 export REDIS_URL=${LOAD_REDIS_URL:-${REDIS_URL:-redis://127.0.0.1:6379/0}}
 export CELERY_BROKER_URL=$REDIS_URL
 export CACHE_KEY_PREFIX=stride-load  # never read cached rows of another database on this Redis
@@ -64,7 +66,9 @@ trap cleanup EXIT
 
 db_name=${DATABASE_URL##*/}
 admin_url=${DATABASE_URL%/*}/postgres
-if ! psql "$admin_url" -Atc "select 1 from pg_database where datname='$db_name'" | grep -q 1; then
+# (not `psql | grep -q`: grep quitting early can fail psql with SIGPIPE under pipefail)
+exists=$(psql "$admin_url" -Atc "select 1 from pg_database where datname='$db_name'")
+if [[ "$exists" != 1 ]]; then
   psql "$admin_url" -qc "create database \"$db_name\""
 fi
 echo "--- migrate, static, seed ($SEED_USERS people) into $db_name; output in $OUT"
