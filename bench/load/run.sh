@@ -60,6 +60,16 @@ export DEVICES_SANDBOX_ENABLED=1  # seed_demo connects the demo runner to the sa
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for _ in $(seq 1 20); do  # up to 20 s to stop gracefully, then no more waiting
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    ((alive)) || break
+    sleep 1
+  done
+  for pid in "${pids[@]}"; do
+    pkill -KILL -P "$pid" 2>/dev/null || true  # its workers (a stuck one keeps the port)
+    kill -KILL "$pid" 2>/dev/null || true
+  done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
 }
 trap cleanup EXIT
@@ -87,7 +97,7 @@ echo "--- start: gunicorn ($WEB_WORKERS x $WEB_THREADS threads), uvicorn ($WS_WO
   >"$OUT/gunicorn.log" 2>&1 &
 pids+=($!); web_pid=$!
 DATABASE_POOL_MAX_SIZE=10 "$BIN/uvicorn" config.asgi:application --host 127.0.0.1 --port "$WS_PORT" \
-  --workers "$WS_WORKERS" --log-level warning >"$OUT/uvicorn.log" 2>&1 &
+  --workers "$WS_WORKERS" --timeout-graceful-shutdown 5 --log-level warning >"$OUT/uvicorn.log" 2>&1 &
 pids+=($!); ws_pid=$!
 "$BIN/celery" -A config worker -Q default,sync,notifications,ml --concurrency 2 -l WARNING \
   -n "load-$$@%h" --without-gossip --without-mingle >"$OUT/celery.log" 2>&1 &
