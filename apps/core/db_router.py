@@ -68,6 +68,13 @@ def replica_reads() -> Iterator[None]:
         _reads_safe.reset(token)
 
 
+def _pinned(result):
+    """A lazy queryset keeps the alias that is right now (when its selector is called)."""
+    if isinstance(result, QuerySet) and result._db is None and replica_alias() == REPLICA:
+        return result.using(REPLICA)
+    return result
+
+
 def replica_safe(func: F) -> F:
     """Mark a read-only function (a selector, a GET view) as safe to read from the replica;
     a queryset it returns is pinned to the replica unless a write or a transaction forbids
@@ -77,9 +84,7 @@ def replica_safe(func: F) -> F:
     def wrapper(*args, **kwargs):
         with replica_reads():
             result = func(*args, **kwargs)
-        if isinstance(result, QuerySet) and result._db is None and replica_alias() == REPLICA:
-            result = result.using(REPLICA)
-        return result
+        return _pinned(result)
 
     wrapper.replica_safe = True  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]
@@ -92,9 +97,7 @@ def replica_safe_queryset(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         result = func(*args, **kwargs)
-        if isinstance(result, QuerySet) and result._db is None and replica_alias() == REPLICA:
-            result = result.using(REPLICA)
-        return result
+        return _pinned(result)
 
     wrapper.replica_safe = True  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]

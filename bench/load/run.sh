@@ -89,6 +89,12 @@ if [[ ! -f $manifest ]] || [[ -n "$(find static -newer "$manifest" -print -quit)
 fi
 "$BIN/python" bench/load/seed_users.py "$SEED_USERS" "$OUT"
 
+for port in "$PORT" "$WS_PORT"; do  # a server left over on a port would be measured instead
+  if (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "port $port is in use (LOAD_PORT / LOAD_WS_PORT): stop what listens there first" >&2
+    exit 2
+  fi
+done
 echo "--- start: gunicorn ($WEB_WORKERS x $WEB_THREADS threads), uvicorn ($WS_WORKERS), celery worker"
 # --keep-alive above the longest think time: gunicorn closes idle connections after 2 s by
 # default, racing a client that reuses one (ConnectionResetError in locust).
@@ -108,6 +114,9 @@ for _ in $(seq 1 60); do
   sleep 1
 done
 curl -fsS -H "Host: 127.0.0.1" "http://127.0.0.1:$PORT/readyz" >/dev/null
+for name in web_pid ws_pid worker_pid; do
+  kill -0 "${!name}" 2>/dev/null || { echo "${name%_pid} did not start: see $OUT/*.log" >&2; exit 2; }
+done
 # Warm every worker up (imports, first connections, template compilation) before measuring.
 token=$("$BIN/python" -c "import json,sys;print(json.load(open(sys.argv[1]))[0])" "$OUT/tokens.json")
 for _ in $(seq 1 $(( WEB_WORKERS * 3 ))); do
