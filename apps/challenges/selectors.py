@@ -19,6 +19,7 @@ from apps.challenges.models import (
     Participation,
     Period,
 )
+from apps.core.db_router import replica_safe
 from apps.experiments import selectors as experiment_selectors
 from apps.training import selectors as training_selectors
 
@@ -150,9 +151,11 @@ def _display(user) -> str:
     return str(user.public_name)
 
 
+@replica_safe
 def _rank_rows(qs: QuerySet, value_field: str, limit: int, viewer) -> Board:
     """Top `limit` of `qs` by value (ties: lower user id first) and the viewer's own row; the
-    viewer's rank is one count, not a scan of the board."""
+    viewer's rank is one count, not a scan of the board. Replica-safe (boards may lag a little;
+    who may read a group board is decided before, on the primary)."""
     opened = qs.exclude(user_id__in=hidden_user_ids())
     ordered = opened.select_related("user").order_by(F(value_field).desc(), "user_id")
     top = list(ordered[:limit])
@@ -256,6 +259,7 @@ def segment_get(*, segment_id: int):
     return Segment.objects.filter(pk=segment_id).first()
 
 
+@replica_safe
 def segment_leaderboard(
     *,
     viewer,
@@ -268,7 +272,8 @@ def segment_leaderboard(
 ) -> Board:
     """Each athlete's best time on the segment (all time or one year; everyone or the people
     the viewer follows), fastest first, ties by user id; hidden efforts count only for their
-    athlete; the viewer's own rank even outside the top."""
+    athlete; the viewer's own rank even outside the top. Replica-safe: read by GET pages and
+    the API only (a page that renamed the segment first reads the primary: read-your-writes)."""
     from django.db.models import Min
 
     from apps.challenges.models import SegmentEffort

@@ -9,13 +9,13 @@ visibility timeout. Tasks take ids, never model instances.
 import logging
 
 from celery import shared_task
-from celery.signals import task_postrun, worker_process_shutdown
+from celery.signals import task_postrun, task_prerun, worker_process_shutdown
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from apps.core import analytics
+from apps.core import analytics, db_router
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +57,13 @@ def purge_idempotency_keys_task() -> int:
     cutoff = timezone.now() - settings.IDEMPOTENCY_KEY_TTL
     deleted, _ = IdempotencyRecord.objects.filter(created__lt=cutoff).delete()
     return deleted
+
+
+@task_prerun.connect
+def _replica_reads_start_afresh(**kwargs) -> None:
+    """Read-your-writes is per task: a write in an earlier task of this worker process does
+    not keep later tasks' marked reads on the primary (apps.core.db_router)."""
+    db_router.unit_of_work_start()
 
 
 @task_postrun.connect

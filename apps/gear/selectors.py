@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 
 from apps.accounts import selectors as accounts_selectors
+from apps.core.db_router import replica_safe
 from apps.gear import hooks
 from apps.gear.models import Brand, Gear, GearActivity, GearDefault, ImportReport, Offer, Product
 from apps.gear.types import Suggestion
@@ -24,10 +25,12 @@ def regions_for(*, user) -> list[str]:
     return regions
 
 
+@replica_safe
 def brand_list() -> QuerySet[Brand]:
     return Brand.objects.order_by("name")
 
 
+@replica_safe
 def product_list(
     *,
     category: str | None = None,
@@ -35,7 +38,8 @@ def product_list(
     query: str | None = None,
     region: str | None = None,
 ) -> QuerySet[Product]:
-    """Products in the catalog (active), with their brand and offers loaded."""
+    """Products in the catalog (active), with their brand and offers loaded. Replica-safe: the
+    catalog changes by feed imports (a task), callers only read and page it."""
     products = Product.objects.filter(active=True).select_related("brand")
     if category:
         products = products.filter(category=category)
@@ -52,7 +56,9 @@ def product_list(
     return products.prefetch_related(Prefetch("offers", queryset=offers))
 
 
+@replica_safe
 def product_get(*, product_id: int) -> Product | None:
+    """One catalog product with its offers (replica-safe, as product_list)."""
     return (
         Product.objects.select_related("brand")
         .prefetch_related(Prefetch("offers", queryset=Offer.objects.order_by("region")))

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from apps.accounts import selectors as accounts_selectors
 from apps.accounts.models import Visibility
+from apps.core.db_router import replica_safe_queryset
 from apps.groups.models import (
     Appeal,
     Block,
@@ -297,10 +298,13 @@ def _with_social_counts(qs: QuerySet, viewer) -> QuerySet:
     )
 
 
+@replica_safe_queryset
 def feed(*, viewer) -> QuerySet:
     """Activities of the people `viewer` follows and their own, newest first, as training's
     privacy rules allow (visibility, owner-only providers, blocks), without muted people and
-    activities a moderator hid."""
+    activities a moderator hid. The queryset reads from the replica: only GET pages and the
+    feed API read it, and a feed a moment behind is fine (its kudos counts too, right after
+    giving kudos; an activity's own page reads the primary); blocks are read on the primary."""
     qs = training_selectors.visible_activities(viewer=viewer).filter(
         Q(owner_id=viewer.pk) | Q(owner_id__in=followed_ids(viewer))
     )

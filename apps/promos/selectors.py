@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from apps.accounts import selectors as accounts_selectors
 from apps.challenges import selectors as challenge_selectors
+from apps.core.db_router import replica_safe
 from apps.experiments import selectors as experiment_selectors
 from apps.gear import selectors as gear_selectors
 from apps.groups import selectors as groups_selectors
@@ -247,8 +248,10 @@ def coupon_by_code(*, code: str) -> Coupon | None:
 # --- News -----------------------------------------------------------------------------------
 
 
+@replica_safe
 def article_list(*, language: str, country: str = "") -> QuerySet[Article]:
-    """Visible articles that exist in `language` and are meant for `country` (or everywhere)."""
+    """Visible articles that exist in `language` and are meant for `country` (or everywhere).
+    Replica-safe: news pages, the news API and the dashboard's box only read it."""
     qs = Article.objects.filter(visible=True, published_at__lte=timezone.now()).filter(
         title__has_key=language
     )

@@ -1,6 +1,7 @@
 """Sample CPU and memory of the load-test processes: `python sample_processes.py OUT.json
 ROLE=PID ...` until SIGTERM; each role counts its process and all its children (gunicorn
-workers, Celery pool processes). Writes average and peak CPU % (100 = one core) and peak RSS."""
+workers, Celery pool processes). Writes average and peak CPU % (100 = one core) and average
+and peak RSS."""
 
 import json
 import signal
@@ -50,6 +51,7 @@ def main() -> None:
             "processes": max(r[2] for r in rows),
             "cpu_avg_pct": round(sum(r[0] for r in rows) / len(rows), 1),
             "cpu_peak_pct": round(max(r[0] for r in rows), 1),
+            "rss_avg_mb": round(sum(r[1] for r in rows) / len(rows) / 2**20, 1),
             "rss_peak_mb": round(max(r[1] for r in rows) / 2**20, 1),
         }
     with open(out, "w") as f:

@@ -603,6 +603,8 @@ PROMOS_NEWS_MAX_ITEMS = 50  # per fetch of one feed
 # A PostgreSQL read replica: reads marked safe (apps.core.db_router) go there; writes, reads in
 # a transaction and reads after a write in the same request or task stay on the primary.
 DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+# Off: every read goes to the primary again (a replica far behind); the router stays in place.
+DATABASE_REPLICA_READS = env.bool("DATABASE_REPLICA_READS", default=True)
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
     for _key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "OPTIONS", "ATOMIC_REQUESTS"):

@@ -48,3 +48,7 @@ if "replica" not in DATABASES:
     MIDDLEWARE.insert(1, "apps.core.db_router.ReplicaRequestMiddleware")
 else:
     DATABASES["replica"].setdefault("TEST", {"MIRROR": "default"})
+# The mirror is a second connection: it cannot see a test's uncommitted transaction, and tests
+# that do not list it may not use it. Marked reads use it only in tests that turn this on
+# (tests/ops/test_replica_selectors.py: transactional, both aliases).
+DATABASE_REPLICA_READS = False

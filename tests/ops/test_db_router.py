@@ -13,6 +13,11 @@ from tests.accounts.factories import UserFactory
 pytestmark = pytest.mark.django_db(databases=["default", "replica"], transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def replica_reads_on(settings):
+    settings.DATABASE_REPLICA_READS = True  # off for the rest of the suite (config/settings/test)
+
+
 def _aliases_used(func):
     with (
         CaptureQueriesContext(connections["default"]) as primary,
