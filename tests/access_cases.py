@@ -2219,3 +2219,13 @@ access.own(
 # they are in PUBLIC_OR_UNOWNED (tests/test_access_harness_registry.py) and their authorization
 # (scope shop, signatures, one shop's orders hidden from another, sandbox people only) is
 # tested in tests/promos/test_shop_api.py.
+
+
+# --- training: activity sources (branch multisrc) ---
+access.owned(
+    "activity: sources",
+    "get",
+    url=lambda activity: f"/api/v1/activities/{activity.pk}/sources/",
+    make=_private_run,
+    snapshot=_activity_row,
+)

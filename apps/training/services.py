@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from zoneinfo import available_timezones
 
@@ -290,6 +290,11 @@ def record_activity(*, owner, activity: NormalizedActivity) -> Recorded:
     overlapping in time) joins the existing activity as one more source, which may become its
     primary or add stream channels (see `_rederive`)."""
     _check(activity)
+    # The samples as they are stored (fixed point, apps.training.streams): the figures of a
+    # source are the same whether computed now or re-derived from it later.
+    packed = _source_streams(activity)
+    if packed is not None:
+        activity = replace(activity, streams=NormalizedStreams(**streams.unpack(packed[0])))
     profile = accounts_selectors.profile_for(user=owner)
     figures = _compute(activity, owner, profile)  # CPU work before any lock is taken
     with transaction.atomic():
@@ -298,7 +303,9 @@ def record_activity(*, owner, activity: NormalizedActivity) -> Recorded:
         if existing is not None:
             if _has_source(existing, activity):
                 return Recorded(existing, created=False)
-            _source_create(owner=owner, record=existing, data=activity, primary=False)
+            _source_create(
+                owner=owner, record=existing, data=activity, packed=packed, primary=False
+            )
             _rederive(existing, profile=profile)
             return Recorded(existing, created=False, source_added=True)
         record = Activity.objects.create(
@@ -321,7 +328,7 @@ def record_activity(*, owner, activity: NormalizedActivity) -> Recorded:
             data, samples, names = figures["packed"]
             ActivityStreams.objects.create(activity=record, samples=samples, names=names, data=data)
         _store_efforts(record, figures["efforts"])
-        _source_create(owner=owner, record=record, data=activity, primary=True)
+        _source_create(owner=owner, record=record, data=activity, packed=packed, primary=True)
         publish(
             "activity_recorded",
             activity_id=record.pk,
@@ -399,14 +406,20 @@ def _has_source(record: Activity, data: NormalizedActivity) -> bool:
     return record.sources.filter(kind=data.source, provider=data.provider, external_id="").exists()
 
 
-def _source_create(*, owner, record: Activity, data: NormalizedActivity, primary: bool) -> None:
+def _source_streams(data: NormalizedActivity) -> tuple[bytes, list[str], int] | None:
+    """The source's own samples packed, with its channels and sample count; None without."""
     present = data.streams.present() if data.streams is not None else {}
     channels = [n for n in STREAM_NAMES if n in present and n != "time"]
-    packed = None
-    if channels and len(present["time"]) >= 2:
-        packed = streams.pack({n: present[n] for n in STREAM_NAMES if n in present})
-    else:
-        channels = []
+    if not channels or len(present["time"]) < 2:
+        return None
+    blob = streams.pack({n: present[n] for n in STREAM_NAMES if n in present})
+    return blob, channels, len(present["time"])
+
+
+def _source_create(
+    *, owner, record: Activity, data: NormalizedActivity, packed: tuple | None, primary: bool
+) -> None:
+    blob, channels, samples = packed if packed is not None else (None, [], 0)
     summary = {name: getattr(data, name) for name in SUMMARY_FIELDS}
     summary["laps"] = [
         {"start_s": lap.start_s, "elapsed_s": lap.elapsed_s, "distance_m": lap.distance_m}
@@ -423,9 +436,9 @@ def _source_create(*, owner, record: Activity, data: NormalizedActivity, primary
         start_time=data.start_time,
         device_name=data.device_name[:100],
         channels=channels,
-        samples=len(present["time"]) if channels else 0,
+        samples=samples,
         summary=summary,
-        packed_streams=packed,
+        packed_streams=blob,
         is_primary=primary,
         contributed=channels if primary else [],
     )
@@ -523,8 +536,9 @@ def _rederive(record: Activity, *, profile=None) -> bool:
         device_name=primary.device_name,
         start_time=primary.start_time,
     )
-    if record.calories is None and merged.calories is not None:
-        fields["calories"] = _rounded(merged.calories)
+    stated = [s.summary.get("calories") for s in sources if (s.summary or {}).get("calories")]
+    if record.calories is None and stated:  # the best source that states them
+        fields["calories"] = _rounded(stated[0])
     changed = [name for name, value in fields.items() if getattr(record, name) != value]
     for name in changed:
         setattr(record, name, fields[name])

@@ -34,7 +34,11 @@ def backfill(apps, schema_editor):
         rows = []
         for activity in batch:
             stored = packed.get(activity.pk)
-            channels = [n for n in (stored.names if stored else []) if n != "time"]
+            names = stored.names if stored else []
+            # Stored streams hold the distance computed from the positions: not a channel the
+            # source brought.
+            computed = {"time", "distance"} if "lat" in names else {"time"}
+            channels = [n for n in names if n not in computed]
             summary = {name: getattr(activity, name) for name in SUMMARY_FIELDS}
             summary["laps"] = [
                 {
