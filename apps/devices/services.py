@@ -39,6 +39,7 @@ from apps.devices.exceptions import (
     ProviderAccountTaken,
     ProviderDown,
     ProviderUnknown,
+    UnsupportedFile,
     UploadNotReprocessable,
     WebhookMalformed,
     WebhookRefused,
@@ -124,6 +125,33 @@ def upload_file(*, owner, file) -> Upload:
         upload.file.save(name, file, save=False)
         upload.save()
         _enqueue([upload.pk], archive=is_archive)
+    return upload
+
+
+def upload_restore(
+    *, owner, name: str, data: bytes, sport_hint: str = "", title_hint: str = ""
+) -> Upload:
+    """Keep a workout file brought back by an import from another Stride, and queue its
+    processing (after the import commits, so it finds the activities the import brought)."""
+    if not data:
+        raise EmptyFile()
+    if len(data) > settings.UPLOAD_MAX_BYTES:
+        raise FileTooLarge()
+    if data[:4] == parsers.ZIP_MAGIC:
+        raise UnsupportedFile()  # an archive: its files are in the export one by one
+    name = name[:255] or "file"
+    upload = Upload(
+        owner=owner,
+        kind=Upload.Kind.FILE,
+        original_name=name,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        sport_hint=sport_hint[:16],
+        title_hint=title_hint[:120],
+    )
+    upload.file.save(name, ContentFile(data), save=False)
+    upload.save()
+    _enqueue([upload.pk])
     return upload
 
 

@@ -394,3 +394,23 @@ def test_the_activity_page_lists_the_sources_for_its_owner_only():
     assert "summary only" in page
     client.force_login(other)
     assert 'id="sources"' not in client.get(f"/activities/{activity.pk}/").content.decode()
+
+
+def test_the_export_lists_each_activitys_sources():
+    from apps.core import personal_data
+
+    user = UserFactory()
+    activity = _two_sources(user)
+
+    entry = personal_data.exporters()["training"](user.pk).data["activities"][0]
+
+    assert entry["id"] == activity.pk
+    assert entry["device_file"] is True
+    assert [
+        (s["kind"], s["provider"], s["external_id"], s["primary"], s["contributed"])
+        for s in entry["sources"]
+    ] == [
+        ("file", "", "fit:1:1", True, ["lat", "lng"]),
+        ("file", "", "fit:2:2", False, ["heart_rate"]),
+        ("provider", "garmin", "g-1", False, []),
+    ]
