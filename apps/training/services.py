@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import available_timezones
 
@@ -290,11 +290,7 @@ def record_activity(*, owner, activity: NormalizedActivity) -> Recorded:
     overlapping in time) joins the existing activity as one more source, which may become its
     primary or add stream channels (see `_rederive`)."""
     _check(activity)
-    # The samples as they are stored (fixed point, apps.training.streams): the figures of a
-    # source are the same whether computed now or re-derived from it later.
     packed = _source_streams(activity)
-    if packed is not None:
-        activity = replace(activity, streams=NormalizedStreams(**streams.unpack(packed[0])))
     profile = accounts_selectors.profile_for(user=owner)
     figures = _compute(activity, owner, profile)  # CPU work before any lock is taken
     with transaction.atomic():
@@ -511,6 +507,27 @@ def _merge(base: NormalizedActivity, other: NormalizedActivity) -> list[str]:
     return added
 
 
+def _may_merge(primary: ActivitySource, other: ActivitySource) -> bool:
+    owner_only = selectors.OWNER_ONLY_PROVIDERS
+    return other.provider not in owner_only or primary.provider in owner_only
+
+
+def _planned(ranked: list[ActivitySource]) -> dict[int, list[str]]:
+    """Which channels each source would give, from their channel lists alone (best first)."""
+    primary = ranked[0]
+    have = set(primary.channels)
+    planned = {primary.pk: list(primary.channels)}
+    for other in ranked[1:]:
+        planned[other.pk] = []
+        if not _may_merge(primary, other):
+            continue
+        for group in MERGE_GROUPS:
+            if not have.intersection(group) and set(group) <= set(other.channels):
+                planned[other.pk].extend(group)
+                have.update(group)
+    return planned
+
+
 def _rederive(record: Activity, *, profile=None) -> bool:
     """Pick the primary among the activity's sources, merge in the channels it lacks from the
     others (a platform's data under the owner-only terms never goes into another's), and
@@ -518,13 +535,24 @@ def _rederive(record: Activity, *, profile=None) -> bool:
     visibility, effort) stays. Publishes `activity_updated` when a figure changed."""
     sources = sorted(record.sources.all(), key=source_rank)
     primary = sources[0]
+    stated = [s.summary.get("calories") for s in sources if (s.summary or {}).get("calories")]
+    if primary.is_primary and _planned(sources) == {s.pk: s.contributed for s in sources}:
+        # The same primary and the same merge (a summary joined, or a source that gave
+        # nothing left): the figures stay as they are; only what was missing is filled in.
+        ActivitySource.objects.filter(activity=record).exclude(pk=primary.pk).update(
+            is_primary=False
+        )
+        if record.calories is None and stated:
+            record.calories = _rounded(stated[0])
+            record.save(update_fields=["calories", "modified"])
+            publish("activity_updated", activity_id=record.pk, owner_id=record.owner_id)
+            return True
+        return False
     merged = _source_activity(primary, record.sport)
     contributed: dict[int, list[str]] = {primary.pk: list(primary.channels)}
-    owner_only = selectors.OWNER_ONLY_PROVIDERS
     for other in sources[1:]:
-        if other.provider in owner_only and primary.provider not in owner_only:
-            continue
-        contributed[other.pk] = _merge(merged, _source_activity(other, record.sport))
+        if _may_merge(primary, other):
+            contributed[other.pk] = _merge(merged, _source_activity(other, record.sport))
     if profile is None:
         profile = accounts_selectors.profile_for(user=record.owner)
     figures = _compute(merged, record.owner, profile)
@@ -536,7 +564,6 @@ def _rederive(record: Activity, *, profile=None) -> bool:
         device_name=primary.device_name,
         start_time=primary.start_time,
     )
-    stated = [s.summary.get("calories") for s in sources if (s.summary or {}).get("calories")]
     if record.calories is None and stated:  # the best source that states them
         fields["calories"] = _rounded(stated[0])
     changed = [name for name, value in fields.items() if getattr(record, name) != value]

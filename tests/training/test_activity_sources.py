@@ -99,10 +99,16 @@ def test_the_same_source_twice_changes_nothing(published):  # noqa: F811
 def test_a_platform_summary_joins_and_the_device_file_stays_primary():
     user = UserFactory()
     activity = services.record_activity(owner=user, activity=watch_file()).activity
+    before = Activity.objects.filter(pk=activity.pk).values().get()
+    stored = bytes(ActivityStreams.objects.get(activity=activity).data)
 
     joined = services.record_activity(owner=user, activity=platform_summary())
 
     assert joined.activity.pk == activity.pk
+    after = Activity.objects.filter(pk=activity.pk).values().get()
+    changed = {k for k in after if after[k] != before[k]}
+    assert changed == {"calories", "modified"}  # nothing recomputed from the samples
+    assert bytes(ActivityStreams.objects.get(activity=activity).data) == stored
     activity.refresh_from_db()
     assert sources(activity) == [
         ("file", "fit:1:1", True, ["lat", "lng", "heart_rate"]),
