@@ -528,7 +528,7 @@ def _planned(ranked: list[ActivitySource]) -> dict[int, list[str]]:
     return planned
 
 
-def _rederive(record: Activity, *, profile=None) -> bool:
+def _rederive(record: Activity, *, profile=None, force: bool = False) -> bool:
     """Pick the primary among the activity's sources, merge in the channels it lacks from the
     others (a platform's data under the owner-only terms never goes into another's), and
     store the figures computed from that. What a person corrected (title, notes, sport,
@@ -536,7 +536,8 @@ def _rederive(record: Activity, *, profile=None) -> bool:
     sources = sorted(record.sources.all(), key=source_rank)
     primary = sources[0]
     stated = [s.summary.get("calories") for s in sources if (s.summary or {}).get("calories")]
-    if primary.is_primary and _planned(sources) == {s.pk: s.contributed for s in sources}:
+    unchanged = _planned(sources) == {s.pk: s.contributed for s in sources}
+    if not force and primary.is_primary and unchanged:
         # The same primary and the same merge (a summary joined, or a source that gave
         # nothing left): the figures stay as they are; only what was missing is filled in.
         ActivitySource.objects.filter(activity=record).exclude(pk=primary.pk).update(
@@ -606,8 +607,9 @@ def activity_source_remove(*, owner, provider: str, external_id: str) -> SourceR
             activity_id = record.pk
             delete_activity(activity=record)
             return SourceRemoved(activity_id, deleted=True)
+        gave = bool(source.contributed)  # its channels must leave the activity's streams
         source.delete()
-        _rederive(record)
+        _rederive(record, force=gave)
         return SourceRemoved(record.pk, deleted=False)
 
 

@@ -184,6 +184,21 @@ def test_heart_rate_from_a_strap_file_is_merged_into_a_gps_track():
     assert activity.max_heart_rate == 129  # the strap's t=599 and 600 fall after the watch's end
 
 
+def test_removing_the_strap_takes_its_heart_rate_out_of_the_streams():
+    user = UserFactory()
+    services.record_activity(owner=user, activity=watch_file(heart_rate=None))
+    services.record_activity(owner=user, activity=strap_file())
+
+    removed = services.activity_source_remove(owner=user, provider="", external_id="fit:2:2")
+
+    assert removed.deleted is False
+    activity = Activity.objects.get()
+    assert sources(activity) == [("file", "fit:1:1", True, ["lat", "lng"])]
+    assert (activity.avg_heart_rate, activity.max_heart_rate) == (None, None)
+    stored = streams.unpack(bytes(ActivityStreams.objects.get(activity=activity).data))
+    assert set(stored) == {"time", "lat", "lng", "distance"}
+
+
 def test_owner_only_platform_channels_are_not_merged_into_another_source():
     user = UserFactory()
     services.record_activity(owner=user, activity=watch_file(heart_rate=None))
