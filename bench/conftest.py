@@ -34,6 +34,16 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             f"(medians) -> {record / parse:.0f}x parsing; peak memory "
             f"{medians.get('record_peak_mb', 0):.1f} MiB"
         )
+    large = {k: v for k, v in medians.items() if k.startswith("fit_large ")}
+    if large:
+        terminalreporter.write_sep("-", "FIT import: the largest file (12 h at 1 Hz, all channels)")
+        bare = large.get("fit_large fitdecode (count records)", (None,))[0]
+        for name, (median, peak) in large.items():
+            ratio = f", {median / bare:.2f}x the bare loop" if bare else ""
+            terminalreporter.write_line(
+                f"{name.removeprefix('fit_large ')}: {median * 1000:.0f} ms (median), "
+                f"peak {peak:.1f} MiB{ratio}"
+            )
     progress = {k: v for k, v in medians.items() if k.startswith("progress ")}
     if progress:
         terminalreporter.write_sep("-", "progress of an athlete with 3,000 activities")

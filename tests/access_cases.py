@@ -2324,3 +2324,13 @@ for _name, _path in (
             *PromoPromotion.objects.filter(user=owner).values_list("experiment", flat=True),
         ],
     )
+
+
+# --- training: activity sources (branch multisrc) ---
+access.owned(
+    "activity: sources",
+    "get",
+    url=lambda activity: f"/api/v1/activities/{activity.pk}/sources/",
+    make=_private_run,
+    snapshot=_activity_row,
+)

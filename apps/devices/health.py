@@ -18,7 +18,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.devices.parsers import sports
-from apps.training import selectors as training_selectors
 from apps.training import services as training_services
 from apps.training.exceptions import ActivityInvalid
 from apps.training.types import NormalizedActivity, NormalizedStreams
@@ -132,14 +131,13 @@ def _record_one(owner, platform: str, workout: dict) -> WorkoutResult:
 
 
 def _delete_one(owner, platform: str, workout_id: str) -> WorkoutResult:
-    activity = training_selectors.activity_by_source(
+    """The phone's source goes; the activity with it only if no other source holds it."""
+    removed = training_services.activity_source_remove(
         owner=owner, provider=platform, external_id=workout_id
     )
-    if activity is None:
+    if removed is None:
         return WorkoutResult(workout_id, "not_found")
-    activity_id = activity.pk
-    training_services.delete_activity(activity=activity)
-    return WorkoutResult(workout_id, "deleted", activity_id)
+    return WorkoutResult(workout_id, "deleted", removed.activity_id)
 
 
 def health_batch_apply(*, owner, platform: str, workouts: list[dict], deleted: list[str]) -> dict:

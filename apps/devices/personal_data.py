@@ -1,13 +1,18 @@
 """What the file import holds about a person: each upload (its name, status and the activity it
 became) and the original file; each provider connection (never its tokens) with the webhook
-events it brought; and their erasure, stored files included."""
+events it brought; their erasure, stored files included; and the original files brought back
+by an import into another Stride."""
 
 from __future__ import annotations
 
+import hashlib
+
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 
-from apps.core.personal_data import ExportFile, ExportPart, eraser, exporter
+from apps.core.personal_data import ArchiveFiles, ExportFile, ExportPart, eraser, exporter, importer
+from apps.devices.exceptions import ImportFailed
 from apps.devices.models import Connection, Upload, WebhookEvent
 
 
@@ -26,6 +31,8 @@ def export_uploads(user_id: int) -> ExportPart:
             "reason": upload.reason_code,
             "activity": upload.activity_id,
             "duplicate_of": upload.duplicate_of_id,
+            "sport_hint": upload.sport_hint,
+            "title_hint": upload.title_hint,
             "created": upload.created.isoformat(),
         }
         if upload.file:
@@ -34,6 +41,59 @@ def export_uploads(user_id: int) -> ExportPart:
             files.append(ExportFile(arcname, storage=upload.file.storage, name=upload.file.name))
         uploads.append(entry)
     return ExportPart(data={"uploads": uploads, "connections": _connections(user_id)}, files=files)
+
+
+# training's sports: a hint from an archive that is not one of them is dropped
+SPORT_HINTS = {"run", "trail_run", "walk", "hike", "ride", "swim", "yoga", "strength", "other"}
+
+
+@importer("devices")
+def import_uploads(user_id: int, data, files: ArchiveFiles) -> dict:
+    """Each original workout file comes back as an upload, processed again once the import has
+    committed: one whose activity the training part brought back is linked to it, one that was
+    a second source of a workout joins it again. Bounded like uploads: files up to
+    UPLOAD_MAX_BYTES, at most UPLOAD_ARCHIVE_MAX_FILES of them. Archives are not taken (their
+    files are in the export one by one), nor a file already here (the same SHA-256), so
+    importing twice adds nothing."""
+    from django.contrib.auth import get_user_model
+
+    from apps.devices import services
+
+    owner = get_user_model().objects.get(pk=user_id)
+    summary = {"uploads": 0, "already_here": 0, "skipped": 0}
+    known = set(Upload.objects.filter(owner=owner).values_list("sha256", flat=True))
+    entries = data.get("uploads") if isinstance(data, dict) else None
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict) or entry.get("kind") != Upload.Kind.FILE:
+            continue
+        path = entry.get("file")
+        if not isinstance(path, str) or not path.startswith("files/"):
+            continue  # a file that was not kept (too large in its archive)
+        if summary["uploads"] >= settings.UPLOAD_ARCHIVE_MAX_FILES:
+            summary["skipped"] += 1
+            continue
+        raw = files.read(path.removeprefix("files/"), max_bytes=settings.UPLOAD_MAX_BYTES)
+        if not raw:
+            summary["skipped"] += 1
+            continue
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest in known:
+            summary["already_here"] += 1
+            continue
+        try:
+            services.upload_restore(
+                owner=owner,
+                name=str(entry.get("name") or "file").replace("/", "_"),
+                data=raw,
+                sport_hint=entry["sport_hint"] if entry.get("sport_hint") in SPORT_HINTS else "",
+                title_hint=str(entry.get("title_hint") or ""),
+            )
+        except ImportFailed:
+            summary["skipped"] += 1
+            continue
+        known.add(digest)
+        summary["uploads"] += 1
+    return summary
 
 
 @eraser("devices", order=40)

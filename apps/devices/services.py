@@ -39,6 +39,7 @@ from apps.devices.exceptions import (
     ProviderAccountTaken,
     ProviderDown,
     ProviderUnknown,
+    UnsupportedFile,
     UploadNotReprocessable,
     WebhookMalformed,
     WebhookRefused,
@@ -129,6 +130,33 @@ def upload_file(*, owner, file) -> Upload:
     return upload
 
 
+def upload_restore(
+    *, owner, name: str, data: bytes, sport_hint: str = "", title_hint: str = ""
+) -> Upload:
+    """Keep a workout file brought back by an import from another Stride, and queue its
+    processing (after the import commits, so it finds the activities the import brought)."""
+    if not data:
+        raise EmptyFile()
+    if len(data) > settings.UPLOAD_MAX_BYTES:
+        raise FileTooLarge()
+    if data[:4] == parsers.ZIP_MAGIC:
+        raise UnsupportedFile()  # an archive: its files are in the export one by one
+    name = name[:255] or "file"
+    upload = Upload(
+        owner=owner,
+        kind=Upload.Kind.FILE,
+        original_name=name,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        sport_hint=sport_hint[:16],
+        title_hint=title_hint[:120],
+    )
+    upload.file.save(name, ContentFile(data), save=False)
+    upload.save()
+    _enqueue([upload.pk])
+    return upload
+
+
 def upload_files(*, owner, files) -> UploadResult:
     """Keep several uploaded files; the ones refused at once come back with their reason."""
     result = UploadResult()
@@ -178,12 +206,25 @@ def _process_file(upload: Upload) -> None:
         # job, so the re-queued job does not find "its own" activity as a duplicate.
         with transaction.atomic():
             recorded = training_services.record_activity(owner=upload.owner, activity=activity)
-            if recorded.created:
+            if recorded.created or _restores(upload, recorded):
                 _finish(upload, status=Upload.Status.DONE, activity=recorded.activity)
-            else:
+            else:  # the same file again, or another source of a workout already here
                 _finish(upload, status=Upload.Status.DUPLICATE, duplicate_of=recorded.activity)
     except ActivityInvalid:
         raise ImplausibleActivity() from None
+
+
+def _restores(upload: Upload, recorded) -> bool:
+    """An activity already holding this file's source, but no upload of it: the activity came
+    back by an import from another Stride, and this is its original file coming back too."""
+    return (
+        not recorded.source_added
+        and not Upload.objects.filter(
+            owner=upload.owner_id, activity=recorded.activity, status=Upload.Status.DONE
+        )
+        .exclude(pk=upload.pk)
+        .exists()
+    )
 
 
 def _process_archive(upload: Upload) -> None:
@@ -698,11 +739,10 @@ def _handle(event: WebhookEvent) -> str:
         connection_revoked(connection=connection)
         return S.DONE
     if event.kind == KIND_DELETE:
-        activity = training_selectors.activity_by_source(
+        # Only this provider's source goes; the activity stays while another source holds it.
+        training_services.activity_source_remove(
             owner=owner, provider=event.provider, external_id=event.object_id
         )
-        if activity is not None:
-            training_services.delete_activity(activity=activity)
         return S.DONE
     if connection.status != Connection.Status.ACTIVE:
         return S.IGNORED

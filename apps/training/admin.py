@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.training.models import Activity, BestEffort, Route
+from apps.training.models import Activity, ActivitySource, BestEffort, Route
 from apps.training.plans.models import PlanEnrollment, PlanSession
 
 
@@ -9,6 +9,30 @@ class BestEffortInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ("distance", "elapsed_s", "achieved_at", "was_record")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ActivitySourceInline(admin.TabularInline):
+    """Where the activity came from; sources change only through record_activity and the
+    providers' deletions."""
+
+    model = ActivitySource
+    extra = 0
+    can_delete = False
+    fields = (
+        "kind",
+        "provider",
+        "external_id",
+        "device_file",
+        "received_at",
+        "channels",
+        "samples",
+        "is_primary",
+        "contributed",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -48,7 +72,7 @@ class ActivityAdmin(admin.ModelAdmin):
         "device_name",
     )
     readonly_fields = tuple(f for f in fields if f not in ("title", "notes", "visibility"))
-    inlines = [BestEffortInline]
+    inlines = [ActivitySourceInline, BestEffortInline]
 
     def has_add_permission(self, request):
         return False  # activities come through record_activity only

@@ -113,6 +113,62 @@ class ActivityStreams(models.Model):
         return f"{self.samples} samples of activity {self.activity_id}"
 
 
+class ActivitySource(models.Model):
+    """One place an activity came from: a typed entry, an uploaded file, a platform. The same
+    workout from several places is one activity with several sources; the best one is primary
+    (see `services.SOURCE_RANK`) and later ones may add stream channels the primary lacks.
+    What each source said is kept here, so removing one re-derives the activity from the rest.
+    """
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="sources")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=Source.choices)
+    provider = models.CharField(_("provider"), max_length=30, blank=True)
+    external_id = models.CharField(_("external id"), max_length=100, blank=True)
+    # A file recorded by the device itself (FIT/GPX/TCX, uploaded or fetched from a platform),
+    # as opposed to a platform's summary or its re-sampled streams.
+    device_file = models.BooleanField(_("device file"), default=False)
+    received_at = models.DateTimeField(_("received at"))
+    start_time = models.DateTimeField(_("start time"))
+    device_name = models.CharField(_("device"), max_length=100, blank=True)
+    # The stream channels it brought (without "time"); empty: a summary only.
+    channels = models.JSONField(_("channels"), default=list, blank=True)
+    samples = models.PositiveIntegerField(_("samples"), default=0)
+    # The figures it stated (elapsed_s, distance_m, laps, ...), to re-derive the activity.
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    packed_streams = models.BinaryField(_("packed streams"), null=True, blank=True)
+    is_primary = models.BooleanField(_("primary"), default=False)
+    # The channels of the activity's streams taken from this source.
+    contributed = models.JSONField(_("contributed channels"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("activity source")
+        verbose_name_plural = _("activity sources")
+        ordering = ["activity", "-is_primary", "received_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "provider", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="training_source_once",
+            ),
+            models.UniqueConstraint(
+                fields=["activity"],
+                condition=models.Q(is_primary=True),
+                name="training_source_one_primary",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["activity", "received_at"], name="training_source_activity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider or self.kind} {self.external_id}".strip()
+
+    @property
+    def has_streams(self) -> bool:
+        return bool(self.channels)
+
+
 class BestEffort(models.Model):
     """The fastest stretch of a standard distance within one run."""
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from apps.core.personal_data import ArchiveFiles, ExportFile, ExportPart, eraser, exporter, importer
 from apps.training import presenters, routes, selectors, services, streams
 from apps.training.exceptions import ActivityInvalid
-from apps.training.models import Activity, ActivityStreams, Route
+from apps.training.models import Activity, ActivitySource, ActivityStreams, Route
 from apps.training.types import STREAM_NAMES, NormalizedActivity, NormalizedLap, NormalizedStreams
 
 FIELDS = (
@@ -54,9 +54,32 @@ def export_training(user_id: int) -> ExportPart:
             "activity_id", "data"
         )
     )
+    sources: dict[int, list[dict]] = {}
+    for source in (
+        ActivitySource.objects.filter(owner_id=user_id)
+        .defer("packed_streams", "summary")
+        .order_by("-is_primary", "received_at", "pk")
+    ):
+        sources.setdefault(source.activity_id, []).append(
+            {
+                "kind": source.kind,
+                "provider": source.provider,
+                "external_id": source.external_id,
+                "device_file": source.device_file,
+                "device_name": source.device_name,
+                "received_at": source.received_at.isoformat(),
+                "channels": source.channels,
+                "samples": source.samples,
+                "primary": source.is_primary,
+                "contributed": source.contributed,
+            }
+        )
     for activity in Activity.objects.filter(owner_id=user_id).order_by("start_time", "pk"):
         entry = {"id": activity.pk, "start_time": activity.start_time.isoformat()}
         entry.update({f: getattr(activity, f) for f in FIELDS})
+        entry["sources"] = sources.get(activity.pk, [])
+        # Whether the activity's own source is a device's file (it then ranks as one).
+        entry["device_file"] = any(s["primary"] and s["device_file"] for s in entry["sources"])
         if activity.pk in packed:
             entry["streams"] = f"files/training/streams/{activity.pk}.json"
             entry["gpx"] = f"files/training/gpx/{activity.pk}.gpx"
@@ -122,6 +145,8 @@ def _streams(files: ArchiveFiles, entry: dict) -> NormalizedStreams | None:
     data = json.loads(raw)
     if not isinstance(data, dict) or not isinstance(data.get("time"), list):
         return None
+    if isinstance(data.get("lat"), list) and isinstance(data.get("lng"), list):
+        data.pop("distance", None)  # computed from the positions: recomputed, not a channel
     return NormalizedStreams(**{k: data[k] for k in STREAM_NAMES if isinstance(data.get(k), list)})
 
 
@@ -161,6 +186,7 @@ def import_training(user_id: int, data, files: ArchiveFiles) -> dict:
             normalized = NormalizedActivity(
                 start_time=start,
                 source=source,
+                device_file=entry.get("device_file") is True,
                 streams=_streams(files, entry),
                 laps=_laps(entry.get("laps")),
                 **fields,

@@ -9,9 +9,10 @@ from collections.abc import Iterable, Iterator
 
 import gpxpy
 import gpxpy.gpx
+from django.utils.translation import gettext_lazy as _
 
 from apps.training import selectors
-from apps.training.models import Activity
+from apps.training.models import Activity, Source
 
 
 def activity_summary(activity: Activity, rules: selectors.ViewerRules) -> dict:
@@ -70,6 +71,66 @@ def activity_detail(activity: Activity, rules: selectors.ViewerRules, *, units: 
         }
     )
     return data
+
+
+def activity_sources(activity: Activity) -> list[dict]:
+    """Where the activity came from (for its owner): the primary first."""
+    return [
+        {
+            "id": source.pk,
+            "kind": source.kind,
+            "provider": source.provider,
+            "external_id": source.external_id,
+            "device_name": source.device_name,
+            "received_at": source.received_at,
+            "start_time": source.start_time,
+            "contains": "streams" if source.has_streams else "summary",
+            "channels": source.channels,
+            "samples": source.samples,
+            "primary": source.is_primary,
+            "contributed": source.contributed,
+        }
+        for source in selectors.activity_sources(activity=activity)
+    ]
+
+
+CHANNEL_LABELS = {
+    "lat": _("position"),
+    "lng": _("position"),
+    "altitude": _("altitude"),
+    "heart_rate": _("heart rate"),
+    "cadence": _("cadence"),
+    "power": _("power"),
+    "speed": _("speed"),
+    "temperature": _("temperature"),
+    "distance": _("distance"),
+}
+
+
+def activity_sources_for_page(activity: Activity) -> list[dict]:
+    """The sources with what a person reads: the source's name and its channels in words."""
+    kinds = dict(Source.choices)
+    out = []
+    for source in activity_sources(activity):
+        labels = []
+        for name in source["channels"]:
+            label = str(CHANNEL_LABELS.get(name, name))
+            if label not in labels:
+                labels.append(label)
+        added = []
+        for name in source["contributed"] if not source["primary"] else []:
+            label = str(CHANNEL_LABELS.get(name, name))
+            if label not in added:
+                added.append(label)
+        out.append(
+            {
+                **source,
+                "label": source["provider"].capitalize() or kinds.get(source["kind"], ""),
+                "channel_labels": ", ".join(labels),
+                "added_labels": ", ".join(added),
+            }
+        )
+    return out
 
 
 def _zones(activity: Activity, rules: selectors.ViewerRules) -> dict:

@@ -12,7 +12,7 @@ from django.db.models import Min, Q, QuerySet
 from apps.accounts import selectors as accounts_selectors
 from apps.accounts.models import Visibility
 from apps.training import metrics, streams
-from apps.training.models import Activity, ActivityStreams, BestEffort
+from apps.training.models import Activity, ActivitySource, ActivityStreams, BestEffort
 
 # Followers arrive with the community app, which sits above training: it registers here
 # how to tell whether `viewer` follows `owner`, and which owners a viewer follows.
@@ -136,8 +136,25 @@ def activity_get(*, viewer, activity_id: int) -> Activity | None:
 
 
 def activity_by_source(*, owner, provider: str, external_id: str) -> Activity | None:
-    """The owner's activity a provider knows by this id (for that provider's deletions)."""
-    return Activity.objects.filter(owner=owner, provider=provider, external_id=external_id).first()
+    """The owner's activity one of whose sources a provider knows by this id."""
+    if not external_id:
+        return None
+    source = (
+        ActivitySource.objects.filter(owner=owner, provider=provider, external_id=external_id)
+        .select_related("activity")
+        .first()
+    )
+    return source.activity if source is not None else None
+
+
+def activity_sources(*, activity: Activity) -> list[ActivitySource]:
+    """Where the activity came from, the primary first, then in the order they arrived
+    (for its owner only: which platforms someone uses is theirs to know)."""
+    return list(
+        ActivitySource.objects.filter(activity=activity)
+        .defer("packed_streams", "summary")
+        .order_by("-is_primary", "received_at", "pk")
+    )
 
 
 def activities_by_ids(*, ids: list[int]) -> list[Activity]:

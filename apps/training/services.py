@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import available_timezones
@@ -18,10 +19,17 @@ from apps.accounts import selectors as accounts_selectors
 from apps.accounts.models import Visibility
 from apps.core import metrics as core_metrics
 from apps.core.events import publish
-from apps.training import metrics, streams
+from apps.training import metrics, selectors, streams
 from apps.training.exceptions import ActivityInvalid
-from apps.training.models import DISTANCE_SPORTS, Activity, ActivityStreams, BestEffort, Sport
-from apps.training.types import STREAM_NAMES, NormalizedActivity
+from apps.training.models import (
+    DISTANCE_SPORTS,
+    Activity,
+    ActivitySource,
+    ActivityStreams,
+    BestEffort,
+    Sport,
+)
+from apps.training.types import STREAM_NAMES, NormalizedActivity, NormalizedLap, NormalizedStreams
 
 FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks of phones and watches drift
 MAX_DURATION_S = 7 * 24 * 3600  # an ultra or a multi-day hike, but not a broken clock
@@ -39,6 +47,13 @@ EDITABLE_FIELDS = ("title", "notes", "sport", "visibility", "perceived_effort", 
 class Recorded:
     activity: Activity
     created: bool  # False: the activity was there already (a retry or another source)
+    source_added: bool = False  # True: it was there, and this source was new to it
+
+
+@dataclass
+class SourceRemoved:
+    activity_id: int
+    deleted: bool  # True: it was the last source, so the activity went with it
 
 
 def _check(data: NormalizedActivity) -> None:
@@ -241,11 +256,15 @@ def _laps(data: NormalizedActivity, time: list[float], distance: list[float] | N
 
 def _duplicate(owner, data: NormalizedActivity, elapsed_s: float) -> Activity | None:
     if data.external_id:
-        found = Activity.objects.filter(
-            owner=owner, provider=data.provider, external_id=data.external_id
-        ).first()
-        if found is not None:
-            return found
+        known = (
+            ActivitySource.objects.filter(
+                owner=owner, provider=data.provider, external_id=data.external_id
+            )
+            .select_related("activity")
+            .first()
+        )
+        if known is not None:
+            return known.activity
     # The same workout from another source (a watch and a phone app): same sport, overlapping.
     end = data.start_time + timedelta(seconds=max(elapsed_s, 1))
     candidates = Activity.objects.filter(
@@ -266,16 +285,25 @@ def _rounded(value: float | None) -> int | None:
 
 def record_activity(*, owner, activity: NormalizedActivity) -> Recorded:
     """Create an activity from any source: check it, compute its figures from its streams,
-    store it with its streams and best efforts, and publish `activity_recorded`. A repeat (same
-    source id, or the same sport overlapping in time) returns the existing one instead."""
+    store it with its streams, best efforts and source, and publish `activity_recorded`. The
+    same source again changes nothing; the same workout from another source (same sport,
+    overlapping in time) joins the existing activity as one more source, which may become its
+    primary or add stream channels (see `_rederive`)."""
     _check(activity)
+    packed = _source_streams(activity)
     profile = accounts_selectors.profile_for(user=owner)
     figures = _compute(activity, owner, profile)  # CPU work before any lock is taken
     with transaction.atomic():
         get_user_model().objects.select_for_update().filter(pk=owner.pk).first()  # one by one
         existing = _duplicate(owner, activity, figures["elapsed_s"] or 0)
         if existing is not None:
-            return Recorded(existing, created=False)
+            if _has_source(existing, activity):
+                return Recorded(existing, created=False)
+            _source_create(
+                owner=owner, record=existing, data=activity, packed=packed, primary=False
+            )
+            _rederive(existing, profile=profile)
+            return Recorded(existing, created=False, source_added=True)
         record = Activity.objects.create(
             owner=owner,
             sport=activity.sport,
@@ -283,37 +311,20 @@ def record_activity(*, owner, activity: NormalizedActivity) -> Recorded:
             notes=activity.notes[:5000],
             start_time=activity.start_time,
             timezone=activity.timezone or profile.timezone or "UTC",
-            elapsed_s=_rounded(figures["elapsed_s"]) or 0,
-            moving_s=_rounded(figures["moving_s"]) or 0,
-            distance_m=None if figures["distance_m"] is None else round(figures["distance_m"], 1),
-            elevation_gain_m=None
-            if figures["elevation_gain_m"] is None
-            else round(figures["elevation_gain_m"], 1),
-            elevation_loss_m=None
-            if figures["elevation_loss_m"] is None
-            else round(figures["elevation_loss_m"], 1),
-            avg_heart_rate=_rounded(figures["avg_heart_rate"]),
-            max_heart_rate=_rounded(figures["max_heart_rate"]),
-            avg_cadence=_rounded(figures["avg_cadence"]),
-            avg_power=_rounded(figures["avg_power"]),
             calories=_rounded(activity.calories),
             perceived_effort=activity.perceived_effort,
-            training_load=round(figures["training_load"], 1),
             visibility=activity.visibility or profile.activity_visibility,
             source=activity.source,
             provider=activity.provider,
             external_id=activity.external_id,
             device_name=activity.device_name[:100],
-            summary_polyline=figures["summary_polyline"],
-            splits_metric=figures["splits_metric"],
-            splits_imperial=figures["splits_imperial"],
-            laps=figures["laps"],
-            zones=figures["zones"],
+            **_figure_fields(figures),
         )
         if figures["packed"] is not None:
             data, samples, names = figures["packed"]
             ActivityStreams.objects.create(activity=record, samples=samples, names=names, data=data)
         _store_efforts(record, figures["efforts"])
+        _source_create(owner=owner, record=record, data=activity, packed=packed, primary=True)
         publish(
             "activity_recorded",
             activity_id=record.pk,
@@ -325,6 +336,281 @@ def record_activity(*, owner, activity: NormalizedActivity) -> Recorded:
         )
     core_metrics.activity_imported(source=record.provider or record.source)
     return Recorded(record, created=True)
+
+
+def _figure_fields(figures: dict) -> dict:
+    """The activity's columns computed by `_compute`, rounded as they are stored."""
+
+    def one_decimal(value: float | None) -> float | None:
+        return None if value is None else round(value, 1)
+
+    return {
+        "elapsed_s": _rounded(figures["elapsed_s"]) or 0,
+        "moving_s": _rounded(figures["moving_s"]) or 0,
+        "distance_m": one_decimal(figures["distance_m"]),
+        "elevation_gain_m": one_decimal(figures["elevation_gain_m"]),
+        "elevation_loss_m": one_decimal(figures["elevation_loss_m"]),
+        "avg_heart_rate": _rounded(figures["avg_heart_rate"]),
+        "max_heart_rate": _rounded(figures["max_heart_rate"]),
+        "avg_cadence": _rounded(figures["avg_cadence"]),
+        "avg_power": _rounded(figures["avg_power"]),
+        "training_load": round(figures["training_load"], 1),
+        "summary_polyline": figures["summary_polyline"],
+        "splits_metric": figures["splits_metric"],
+        "splits_imperial": figures["splits_imperial"],
+        "laps": figures["laps"],
+        "zones": figures["zones"],
+    }
+
+
+# --- Several sources of one activity ----------------------------------------------------------
+
+# What a source states besides its streams, kept to re-derive the activity from it later.
+SUMMARY_FIELDS = (
+    "elapsed_s",
+    "moving_s",
+    "distance_m",
+    "elevation_gain_m",
+    "elevation_loss_m",
+    "avg_heart_rate",
+    "max_heart_rate",
+    "avg_cadence",
+    "avg_power",
+    "calories",
+    "perceived_effort",
+)
+# A channel of another source is matched to a primary sample at most this far apart in time.
+MERGE_TOLERANCE_S = 5.0
+# Channels merged from another source, each group taken whole (a position needs both).
+MERGE_GROUPS = (
+    ("lat", "lng"),
+    ("altitude",),
+    ("heart_rate",),
+    ("cadence",),
+    ("power",),
+    ("speed",),
+    ("temperature",),
+    ("distance",),
+)
+
+
+def _has_source(record: Activity, data: NormalizedActivity) -> bool:
+    """Whether this source is one of the activity's already (a retry, the same file again).
+    A source without an id of its own is known by its kind and provider."""
+    if data.external_id:
+        return record.sources.filter(provider=data.provider, external_id=data.external_id).exists()
+    return record.sources.filter(kind=data.source, provider=data.provider, external_id="").exists()
+
+
+def _source_streams(data: NormalizedActivity) -> tuple[bytes, list[str], int] | None:
+    """The source's own samples packed, with its channels and sample count; None without."""
+    present = data.streams.present() if data.streams is not None else {}
+    channels = [n for n in STREAM_NAMES if n in present and n != "time"]
+    if not channels or len(present["time"]) < 2:
+        return None
+    blob = streams.pack({n: present[n] for n in STREAM_NAMES if n in present})
+    return blob, channels, len(present["time"])
+
+
+def _source_create(
+    *, owner, record: Activity, data: NormalizedActivity, packed: tuple | None, primary: bool
+) -> None:
+    blob, channels, samples = packed if packed is not None else (None, [], 0)
+    summary = {name: getattr(data, name) for name in SUMMARY_FIELDS}
+    summary["laps"] = [
+        {"start_s": lap.start_s, "elapsed_s": lap.elapsed_s, "distance_m": lap.distance_m}
+        for lap in data.laps
+    ]
+    ActivitySource.objects.create(
+        activity=record,
+        owner=owner,
+        kind=data.source,
+        provider=data.provider,
+        external_id=data.external_id,
+        device_file=data.device_file,
+        received_at=timezone.now(),
+        start_time=data.start_time,
+        device_name=data.device_name[:100],
+        channels=channels,
+        samples=samples,
+        summary=summary,
+        packed_streams=blob,
+        is_primary=primary,
+        contributed=channels if primary else [],
+    )
+
+
+def source_rank(source: ActivitySource) -> tuple:
+    """Best first: streams over a summary only; a device's own file over a platform's data;
+    more channels, then more samples, over fewer; ties: the earliest received."""
+    return (
+        not source.channels,
+        not source.device_file,
+        -len(source.channels),
+        -source.samples,
+        source.received_at,
+        source.pk,
+    )
+
+
+def _source_activity(source: ActivitySource, sport: str) -> NormalizedActivity:
+    summary = source.summary or {}
+    data = NormalizedActivity(
+        sport=sport,
+        start_time=source.start_time,
+        source=source.kind,
+        provider=source.provider,
+        external_id=source.external_id,
+        device_file=source.device_file,
+        device_name=source.device_name,
+        **{name: summary.get(name) for name in SUMMARY_FIELDS},
+        laps=[
+            NormalizedLap(lap["start_s"], lap["elapsed_s"], lap.get("distance_m"))
+            for lap in summary.get("laps") or []
+        ],
+    )
+    if source.packed_streams is not None and source.channels:
+        data.streams = NormalizedStreams(**streams.unpack(bytes(source.packed_streams)))
+    return data
+
+
+def _nearest(times: list[float], t: float) -> int | None:
+    """The index of the sample of `times` (ascending) nearest to t, if close enough."""
+    j = bisect_left(times, t)
+    near = [k for k in (j - 1, j) if 0 <= k < len(times)]
+    best = min(near, key=lambda k: abs(times[k] - t), default=None)
+    return best if best is not None and abs(times[best] - t) <= MERGE_TOLERANCE_S else None
+
+
+def _merge(base: NormalizedActivity, other: NormalizedActivity) -> list[str]:
+    """Add to `base`'s streams the channels it lacks and `other` has, each value taken from
+    `other`'s sample nearest in time (within MERGE_TOLERANCE_S). Returns the channels added."""
+    if base.streams is None or other.streams is None:
+        return []
+    have = base.streams.present()
+    theirs = other.streams.present()
+    groups = [
+        g for g in MERGE_GROUPS if not any(n in have for n in g) and all(n in theirs for n in g)
+    ]
+    if not groups:
+        return []
+    shift = (other.start_time - base.start_time).total_seconds()
+    their_times = [t + shift for t in theirs["time"]]
+    matched = [_nearest(their_times, t) for t in base.streams.time]
+    added = []
+    for group in groups:
+        for name in group:
+            values = theirs[name]
+            setattr(base.streams, name, [None if k is None else values[k] for k in matched])
+        if any(n in base.streams.present() for n in group):
+            added.extend(group)
+    return added
+
+
+def _may_merge(primary: ActivitySource, other: ActivitySource) -> bool:
+    owner_only = selectors.OWNER_ONLY_PROVIDERS
+    return other.provider not in owner_only or primary.provider in owner_only
+
+
+def _planned(ranked: list[ActivitySource]) -> dict[int, list[str]]:
+    """Which channels each source would give, from their channel lists alone (best first)."""
+    primary = ranked[0]
+    have = set(primary.channels)
+    planned = {primary.pk: list(primary.channels)}
+    for other in ranked[1:]:
+        planned[other.pk] = []
+        if not _may_merge(primary, other):
+            continue
+        for group in MERGE_GROUPS:
+            if not have.intersection(group) and set(group) <= set(other.channels):
+                planned[other.pk].extend(group)
+                have.update(group)
+    return planned
+
+
+def _rederive(record: Activity, *, profile=None, force: bool = False) -> bool:
+    """Pick the primary among the activity's sources, merge in the channels it lacks from the
+    others (a platform's data under the owner-only terms never goes into another's), and
+    store the figures computed from that. What a person corrected (title, notes, sport,
+    visibility, effort) stays. Publishes `activity_updated` when a figure changed."""
+    sources = sorted(record.sources.all(), key=source_rank)
+    primary = sources[0]
+    stated = [s.summary.get("calories") for s in sources if (s.summary or {}).get("calories")]
+    unchanged = _planned(sources) == {s.pk: s.contributed for s in sources}
+    if not force and primary.is_primary and unchanged:
+        # The same primary and the same merge (a summary joined, or a source that gave
+        # nothing left): the figures stay as they are; only what was missing is filled in.
+        ActivitySource.objects.filter(activity=record).exclude(pk=primary.pk).update(
+            is_primary=False
+        )
+        if record.calories is None and stated:
+            record.calories = _rounded(stated[0])
+            record.save(update_fields=["calories", "modified"])
+            publish("activity_updated", activity_id=record.pk, owner_id=record.owner_id)
+            return True
+        return False
+    merged = _source_activity(primary, record.sport)
+    contributed: dict[int, list[str]] = {primary.pk: list(primary.channels)}
+    for other in sources[1:]:
+        if _may_merge(primary, other):
+            contributed[other.pk] = _merge(merged, _source_activity(other, record.sport))
+    if profile is None:
+        profile = accounts_selectors.profile_for(user=record.owner)
+    figures = _compute(merged, record.owner, profile)
+    fields = _figure_fields(figures)
+    fields.update(
+        source=primary.kind,
+        provider=primary.provider,
+        external_id=primary.external_id,
+        device_name=primary.device_name,
+        start_time=primary.start_time,
+    )
+    if record.calories is None and stated:  # the best source that states them
+        fields["calories"] = _rounded(stated[0])
+    changed = [name for name, value in fields.items() if getattr(record, name) != value]
+    for name in changed:
+        setattr(record, name, fields[name])
+    if changed:
+        record.save(update_fields=[*changed, "modified"])
+    ActivityStreams.objects.filter(activity=record).delete()
+    if figures["packed"] is not None:
+        data, samples, names = figures["packed"]
+        ActivityStreams.objects.create(activity=record, samples=samples, names=names, data=data)
+    BestEffort.objects.filter(activity=record).delete()
+    _store_efforts(record, figures["efforts"])
+    ActivitySource.objects.filter(activity=record).exclude(pk=primary.pk).update(is_primary=False)
+    for source in sources:
+        source.is_primary = source.pk == primary.pk
+        source.contributed = contributed.get(source.pk, [])
+    ActivitySource.objects.bulk_update(sources, ["is_primary", "contributed"])
+    if changed:
+        publish("activity_updated", activity_id=record.pk, owner_id=record.owner_id)
+    return bool(changed)
+
+
+def activity_source_remove(*, owner, provider: str, external_id: str) -> SourceRemoved | None:
+    """Forget one source of an activity (the platform deleted the workout, the phone removed
+    it): the activity is re-derived from the sources left, and goes with its last one."""
+    if not external_id:
+        return None
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=owner.pk).first()  # one by one
+        source = (
+            ActivitySource.objects.filter(owner=owner, provider=provider, external_id=external_id)
+            .select_related("activity")
+            .first()
+        )
+        if source is None:
+            return None
+        record = source.activity
+        if not record.sources.exclude(pk=source.pk).exists():
+            activity_id = record.pk
+            delete_activity(activity=record)
+            return SourceRemoved(activity_id, deleted=True)
+        gave = bool(source.contributed)  # its channels must leave the activity's streams
+        source.delete()
+        _rederive(record, force=gave)
+        return SourceRemoved(record.pk, deleted=False)
 
 
 def _store_efforts(activity: Activity, efforts: list[metrics.Effort]) -> None:

@@ -65,6 +65,7 @@ class NormalizedActivity:
     source: str = "manual"  # manual, file, provider
     provider: str = ""  # garmin, polar, strava, ... ("" for manual and files)
     external_id: str = ""  # the source's id: makes a repeated import a no-op
+    device_file: bool = False  # a file the device recorded (FIT/GPX/TCX), not a platform summary
     title: str = ""
     notes: str = ""
     timezone: str = ""  # IANA name where it started; the owner's time zone if empty

@@ -95,6 +95,7 @@ def activity_detail(request, activity_id: int):
             "activity": activity,
             "data": data,
             "is_owner": rules.is_owner,
+            "sources": presenters.activity_sources_for_page(activity) if rules.is_owner else [],
             "map_paths": charts.map_paths(data["map"]),
             "chart": chart,
             "unit_m": MILE if units == "imperial" else 1000,

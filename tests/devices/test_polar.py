@@ -160,3 +160,37 @@ def test_disconnect_deregisters_the_user(fake_polar, connected, token_client, us
 )
 def test_utc_offsets_become_zones(minutes, zone):
     assert utc_offset_zone(minutes) == zone
+
+
+def test_deleted_at_strava_removes_only_the_strava_source(
+    fake_polar,
+    fake_strava,
+    connected,
+    client,
+    token_client,
+    user,
+    django_capture_on_commit_callbacks,
+):
+    from apps.training.models import ActivitySource
+    from tests.devices.test_strava import ATHLETE
+    from tests.devices.test_strava import connect as strava_connect
+
+    assert strava_connect(token_client(user), fake_strava).status_code == 201
+    fake_polar.add_exercise(POLAR_USER, "aQlC83", fit_run())
+    post(client, *fake_polar.webhook(exercise()), django_capture_on_commit_callbacks)
+    fake_strava.add_run(ATHLETE, 777, start=START.replace(second=2), minutes=10)
+    for aspect, at in (("create", 1_780_000_000), ("delete", 1_780_000_100)):
+        body = fake_strava.event(owner_id=ATHLETE, object_id=777, aspect=aspect, event_time=at)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post("/webhooks/strava/", json.dumps(body), content_type="application/json")
+        if aspect == "create":  # both sources, Polar's FIT primary
+            assert list(
+                ActivitySource.objects.order_by("pk").values_list("provider", "is_primary")
+            ) == [("polar", True), ("strava", False)]
+
+    activity = Activity.objects.get(owner=user)
+    assert (activity.provider, activity.external_id) == ("polar", "aQlC83")
+    assert list(ActivitySource.objects.values_list("provider", "external_id")) == [
+        ("polar", "aQlC83")
+    ]
+    assert WebhookEvent.objects.filter(provider="strava", status="done").count() == 2

@@ -77,7 +77,9 @@ def _steps(activity: NormalizedActivity) -> NormalizedActivity:
 
 def parse_file(data: bytes) -> NormalizedActivity:
     """The workout in a FIT, GPX or TCX file, gzipped or not."""
-    return _steps(_parse(data))
+    activity = _steps(_parse(data))
+    activity.device_file = True  # recorded by the device: ranks above platform summaries
+    return activity
 
 
 def _parse(data: bytes) -> NormalizedActivity:

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.accounts.models import Visibility
-from apps.training.models import Sport
+from apps.training.models import Source, Sport
 
 
 class OwnerSerializer(serializers.Serializer):
@@ -70,6 +70,29 @@ class ActivityDetailSerializer(ActivitySummarySerializer):
         ),
     )
     best_efforts = BestEffortSerializer(many=True)
+
+
+class ActivitySourceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=Source.choices)
+    provider = serializers.CharField(help_text=_("The platform's name; empty for files and typed."))
+    external_id = serializers.CharField(help_text=_("The id the source gives the workout."))
+    device_name = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    start_time = serializers.DateTimeField()
+    contains = serializers.ChoiceField(
+        choices=[("streams", "streams"), ("summary", "summary")],
+        help_text=_("Whether it brought samples or only a summary."),
+    )
+    channels = serializers.ListField(child=serializers.CharField())
+    samples = serializers.IntegerField()
+    primary = serializers.BooleanField(
+        help_text=_("The best source: the activity's figures and streams come from it.")
+    )
+    contributed = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_("Channels of the activity's streams that come from this source."),
+    )
 
 
 class ManualActivityInputSerializer(serializers.Serializer):

@@ -11,6 +11,11 @@ urlpatterns = [
         name="api-activity",
     ),
     path(
+        "activities/<int:activity_id>/sources/",
+        views.ActivitySourcesView.as_view(),
+        name="api-activity-sources",
+    ),
+    path(
         "activities/<int:activity_id>/streams/",
         views.ActivityStreamsView.as_view(),
         name="api-activity-streams",

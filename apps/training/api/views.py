@@ -22,6 +22,7 @@ from apps.core.api.pagination import CursorPagination
 from apps.training import presenters, progress, routes, selectors, services
 from apps.training.api.serializers import (
     ActivityDetailSerializer,
+    ActivitySourceSerializer,
     ActivitySummarySerializer,
     ActivityUpdateInputSerializer,
     ManualActivityInputSerializer,
@@ -193,6 +194,20 @@ class ActivityDetailView(APIView):
     def delete(self, request, activity_id: int):
         services.delete_activity(activity=_owned(request, activity_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ActivitySourcesView(APIView):
+    """Where your activity came from: each file, platform or typed entry, the primary (best)
+    first, with what each brought (streams or a summary only) and gave to the activity."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=ActivitySourceSerializer(many=True), tags=["activities"])
+    def get(self, request, activity_id: int):
+        activity = _owned(request, activity_id)
+        return Response(
+            ActivitySourceSerializer(presenters.activity_sources(activity), many=True).data
+        )
 
 
 class ActivityStreamsView(APIView):
