@@ -7,6 +7,7 @@ activities from their TCX or their summary, the same notification three times, 4
 (Google keeps the refresh token), deletion, revocation on disconnect and backfill."""
 
 import json
+import threading
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,8 +19,10 @@ from apps.devices import services
 from apps.devices.models import Connection, WebhookEvent
 from apps.devices.providers.google_health import notification_items
 from apps.training.models import Activity
+from tests.accounts.factories import UserFactory
 from tests.devices.fakes.google_health import (
     PUBLIC_KEY_PEM,
+    SIGNING_KEY,
     WEBHOOK_AUTHORIZATION,
     fake_google_health,
 )
@@ -163,9 +166,7 @@ def test_a_forged_notification_stores_nothing_and_queues_nothing(
         authorization={"no-authorization": None, "wrong-authorization": "Bearer guess"}.get(
             forgery, WEBHOOK_AUTHORIZATION
         ),
-        key=ec.generate_private_key(ec.SECP256R1())
-        if forgery == "other-key"
-        else fake_google_health_key(),
+        key=ec.generate_private_key(ec.SECP256R1()) if forgery == "other-key" else SIGNING_KEY,
     )
     if forgery == "tampered":
         raw = raw.replace(HEALTH_USER.encode(), b"999")
@@ -179,12 +180,6 @@ def test_a_forged_notification_stores_nothing_and_queues_nothing(
     assert queued == [] and WebhookEvent.objects.count() == 0
     assert len(fake_google_health.calls) == calls
     assert not Activity.objects.exists()
-
-
-def fake_google_health_key():
-    from tests.devices.fakes.google_health import SIGNING_KEY
-
-    return SIGNING_KEY
 
 
 def test_a_signed_notification_is_accepted_when_a_key_is_configured(
@@ -441,6 +436,49 @@ def test_a_refused_refresh_token_asks_the_person_to_reconnect(
     assert WebhookEvent.objects.get(kind="sync").status == "exhausted"
     body = token_client(user).get("/api/v1/connections/").json()["results"][0]
     assert (body["status"], body["last_error"]["code"]) == ("error", "INVALID_GRANT")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_refresh_once(fake_google_health, settings):
+    """Single-flight on PostgreSQL's row lock: both workers get the one new access token."""
+    if not settings.USES_POSTGRES:
+        pytest.skip("row locks need PostgreSQL")
+    tokens = fake_google_health.issue(HEALTH_USER)
+    connection = Connection.objects.create(
+        user=UserFactory(),
+        provider="google_health",
+        external_id=HEALTH_USER,
+        access_token=tokens["access_token"],
+        refresh_token=tokens["refresh_token"],
+        token_expires_at=timezone.now() - timedelta(minutes=1),
+    )
+    fake_google_health.refresh_delay_s = 0.3
+    results, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def worker():
+        from django.db import connection as conn
+
+        try:
+            barrier.wait()
+            results.append(services.connection_access_token(connection_id=connection.pk))
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+
+    assert errors == []
+    assert fake_google_health.count("POST", "/token") == 1
+    assert len(results) == 2 and results[0] == results[1]
+    connection.refresh_from_db()
+    assert (connection.status, connection.access_token) == ("active", results[0])
+    assert connection.refresh_token == tokens["refresh_token"]
 
 
 # --- Deletion, revocation, backfill, the web flow -------------------------------------------

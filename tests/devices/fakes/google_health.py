@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 import secrets
+import time
 from datetime import datetime
 
 import pytest
@@ -64,6 +65,7 @@ class FakeGoogleHealth(FakeServer):
         self.refresh: dict[str, str] = {}
         self.points: dict[str, list[dict]] = {}
         self.tcx: dict[str, bytes] = {}
+        self.refresh_delay_s = 0.0
 
     # What a test sets up ---------------------------------------------------------------------
     def authorize(self, user_id: str, code_challenge: str) -> str:
@@ -179,6 +181,8 @@ class FakeGoogleHealth(FakeServer):
                 if found is None or _s256(form.get("code_verifier", "")) != found[1]:
                     return 400, {}, INVALID_GRANT
                 return 200, {}, self.issue(found[0])
+            if self.refresh_delay_s:
+                time.sleep(self.refresh_delay_s)
             user = self.refresh.get(form.get("refresh_token", ""))
             if user is None:
                 return 400, {}, INVALID_GRANT
