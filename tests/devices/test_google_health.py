@@ -567,3 +567,57 @@ def test_the_web_flow_connects_and_disconnects(fake_google_health, client, user)
     connection.refresh_from_db()
     assert connection.status == "disconnected"
     assert fake_google_health.count("POST", "/revoke") == 1
+
+
+def test_the_nightly_reconciliation_brings_in_a_missed_exercise(
+    fake_google_health, connected, user, django_capture_on_commit_callbacks
+):
+    recent = (timezone.now() - timedelta(hours=3)).replace(microsecond=0)
+    fake_google_health.add_exercise(  # no notification came for it
+        HEALTH_USER,
+        "9200",
+        recent.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        (recent + timedelta(minutes=40)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        tcx=tcx_run(),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = services.connections_reconcile(days=2)
+
+    assert queued == 1
+    assert Activity.objects.filter(owner=user, external_id="9200").count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.connections_reconcile(days=2) == 0
+
+
+def test_a_notification_for_someone_not_connected_here_is_ignored(
+    fake_google_health, client, django_capture_on_commit_callbacks
+):
+    response, _ = deliver(
+        client,
+        *fake_google_health.notification("555", CHANGED),
+        django_capture_on_commit_callbacks,
+    )
+
+    assert response.status_code == 204
+    assert WebhookEvent.objects.get().status == "ignored"
+    assert fake_google_health.calls == []
+
+
+def test_an_odd_data_point_does_not_hold_the_day_back(
+    fake_google_health, connected, client, user, django_capture_on_commit_callbacks
+):
+    fake_google_health.add_exercise(HEALTH_USER, "9300", START_Z, END_Z, tcx=tcx_run())
+    odd = fake_google_health.add_exercise(HEALTH_USER, "9301", START_Z, END_Z)
+    odd["name"] = ""  # no id to key it by
+
+    deliver(
+        client,
+        *fake_google_health.notification(HEALTH_USER, CHANGED),
+        django_capture_on_commit_callbacks,
+    )
+
+    assert WebhookEvent.objects.get(kind="sync").status == "done"
+    assert list(Activity.objects.filter(owner=user).values_list("external_id", flat=True)) == [
+        "9300"
+    ]

@@ -310,6 +310,20 @@ class GoogleHealthProvider(Provider):
             raise ProviderError("an exercise data point without a usable name")
         return value
 
+    @classmethod
+    def _usable(cls, point) -> bool:
+        """An exercise with an id and a start (anything else in a page is skipped, so one odd
+        data point cannot hold a whole day back)."""
+        if not isinstance(point, dict):
+            return False
+        interval = (point.get("exercise") or {}).get("interval") or {}
+        try:
+            cls.point_id(point)
+            _rfc3339(interval["startTime"])
+        except (ProviderError, KeyError, ValueError, TypeError):
+            return False
+        return True
+
     def _point_event(self, owner: str, point: dict) -> ParsedEvent:
         point_id = self.point_id(point)
         start = _rfc3339(((point.get("exercise") or {}).get("interval") or {})["startTime"])
@@ -341,7 +355,7 @@ class GoogleHealthProvider(Provider):
                 params=params,
                 budget_key=self._budget(external_id),
             ).json()
-            points.extend(p for p in body.get("dataPoints") or [] if p.get("exercise"))
+            points.extend(p for p in body.get("dataPoints") or [] if self._usable(p))
             token = body.get("nextPageToken")
             if not token:
                 return points, True
