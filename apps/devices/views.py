@@ -217,6 +217,7 @@ def webhook(request, provider: str):
         return JsonResponse({"code": exc.code, "message": exc.message}, status=exc.status)
     WEBHOOK_ACK.labels(provider).observe(time.perf_counter() - started)
     adapter = providers.get(provider)
-    if adapter is not None and adapter.ack_status == 204:
-        return HttpResponse(status=204)
+    status = adapter.ack_for(request.body) if adapter is not None else 200
+    if status != 200:  # a bare status (Fitbit, Google Health: 204; Google's endpoint check: 201)
+        return HttpResponse(status=status)
     return JsonResponse({"received": len(new)})

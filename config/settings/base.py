@@ -378,6 +378,19 @@ FITBIT_VERIFY_CODE = env("FITBIT_VERIFY_CODE", default="")
 FITBIT_SUBSCRIBER_ID = env("FITBIT_SUBSCRIBER_ID", default="")
 FITBIT_AUTH_URL = env("FITBIT_AUTH_URL", default="https://www.fitbit.com")
 FITBIT_API_URL = env("FITBIT_API_URL", default="https://api.fitbit.com")
+# Google Health API (Fitbit's successor; Google OAuth 2.0 with PKCE): the OAuth client's id and
+# secret; the subscriber's endpointAuthorization.secret, the whole Authorization header value
+# Google sends with every webhook request (e.g. "Bearer <random>"); optionally Google's public
+# key (PEM) to check the ECDSA signature header too; the API version and the three hosts
+# (tests: a fake). Setting up the subscriber: docs/integrations.md.
+GOOGLE_HEALTH_CLIENT_ID = env("GOOGLE_HEALTH_CLIENT_ID", default="")
+GOOGLE_HEALTH_CLIENT_SECRET = env("GOOGLE_HEALTH_CLIENT_SECRET", default="")
+GOOGLE_HEALTH_WEBHOOK_AUTHORIZATION = env("GOOGLE_HEALTH_WEBHOOK_AUTHORIZATION", default="")
+GOOGLE_HEALTH_SIGNING_PUBLIC_KEY = env("GOOGLE_HEALTH_SIGNING_PUBLIC_KEY", default="")
+GOOGLE_HEALTH_API_VERSION = env("GOOGLE_HEALTH_API_VERSION", default="v4")
+GOOGLE_ACCOUNTS_URL = env("GOOGLE_ACCOUNTS_URL", default="https://accounts.google.com")
+GOOGLE_OAUTH_URL = env("GOOGLE_OAUTH_URL", default="https://oauth2.googleapis.com")
+GOOGLE_HEALTH_API_URL = env("GOOGLE_HEALTH_API_URL", default="https://health.googleapis.com")
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_SERVE_SPECIFICATION = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]

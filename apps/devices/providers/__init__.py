@@ -8,6 +8,7 @@ from functools import cache
 from apps.devices.providers.base import Provider
 from apps.devices.providers.fitbit import FitbitProvider
 from apps.devices.providers.garmin import GarminProvider
+from apps.devices.providers.google_health import GoogleHealthProvider
 from apps.devices.providers.polar import PolarProvider
 from apps.devices.providers.sandbox import SandboxProvider
 from apps.devices.providers.strava import StravaProvider
@@ -20,6 +21,7 @@ _ADAPTERS: dict[str, type[Provider]] = {
     GarminProvider.name: GarminProvider,
     SuuntoProvider.name: SuuntoProvider,
     FitbitProvider.name: FitbitProvider,
+    GoogleHealthProvider.name: GoogleHealthProvider,
 }
 
 

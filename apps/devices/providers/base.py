@@ -209,6 +209,11 @@ class Provider:
     def parse_events(self, *, body: bytes, headers) -> list[ParsedEvent]:
         raise NotImplementedError
 
+    def ack_for(self, body: bytes) -> int:
+        """The status a verified, stored delivery is answered with (Google Health answers its
+        endpoint check 201 and notifications 204)."""
+        return self.ack_status
+
     # Data ----------------------------------------------------------------------------------
     def fetch_activity(self, *, access_token: str, event: ParsedEvent) -> NormalizedActivity:
         raise NotImplementedError
