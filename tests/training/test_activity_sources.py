@@ -293,7 +293,7 @@ def test_the_backfill_gives_each_existing_activity_its_one_source():
         ),
     ).activity
     ActivitySource.objects.all().delete()  # as before the migration
-    migration = importlib.import_module("apps.training.migrations.0005_activity_sources_backfill")
+    migration = importlib.import_module("apps.training.migrations.0006_activity_sources_backfill")
 
     migration.backfill(django_apps, None)
     migration.backfill(django_apps, None)  # a second run adds nothing
