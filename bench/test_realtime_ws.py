@@ -1,10 +1,11 @@
-"""Real websockets over loopback against the ASGI server (uvicorn in its own process) with
-channels_redis: group chat throughput and delivery latency, and live runs with the snapshot
-ticker against plain per-point fan-out. Needs PostgreSQL and Redis:
+"""Real websockets over loopback against the ASGI server (uvicorn, BENCH_WORKERS processes)
+with channels_redis: group chat throughput and delivery latency, live runs with the snapshot
+ticker against plain per-point fan-out, and a reconnect storm. Needs PostgreSQL and Redis, a
+database and a Redis db used by nothing else (bench/README.md, section 10):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/stride_realtime \\
     REDIS_URL=redis://127.0.0.1:6379/8 CELERY_BROKER_URL=redis://127.0.0.1:6379/8 \\
-    .venv/bin/pytest bench/test_realtime_ws.py -p no:randomly -q -s
+    .venv/bin/pytest bench/test_realtime_ws.py -p no:randomly -q -s --create-db
 
 Sizes are environment variables (BENCH_CHAT_GROUPS, BENCH_LIVE_SESSIONS, ...); each phase is
 bounded in time. The numbers are printed, never asserted (apart from "nothing was lost").
