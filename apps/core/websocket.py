@@ -18,10 +18,14 @@ def _token(scope) -> str | None:
     return None
 
 
-@database_sync_to_async
-def _user_for_token(token: str):
+def _user_for_token_sync(token: str):
     result = authenticate_by_x_session_token(token)
     return result[0] if result else None
+
+
+# In a worker thread each (thread_sensitive=False): in a connect storm the sockets' lookups run
+# side by side instead of one after another on Channels' single sync thread.
+_user_for_token = database_sync_to_async(_user_for_token_sync, thread_sensitive=False)
 
 
 class SessionTokenAuthMiddleware:
@@ -80,14 +84,16 @@ def _ticket(scope) -> str | None:
     return values[0] if values else None
 
 
-@database_sync_to_async
-def _user_for_ticket(ticket: str):
+def _user_for_ticket_sync(ticket: str):
     from django.contrib.auth import get_user_model
 
     user_id = ticket_redeem(ticket)
     if user_id is None:
         return None
     return get_user_model().objects.filter(pk=user_id, is_active=True).first()
+
+
+_user_for_ticket = database_sync_to_async(_user_for_ticket_sync, thread_sensitive=False)
 
 
 class TicketAuthMiddleware:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import time
 import uuid
 from urllib.parse import parse_qs
@@ -18,7 +19,14 @@ from apps.core.exceptions import StrideError
 from apps.groups import chat, live, realtime
 from apps.groups.models import LiveParticipant, LiveSession
 
-_db = database_sync_to_async
+
+def _db(func):
+    """`func` (ORM or cache work that holds no state between calls) in one of the event loop's
+    worker threads, each with its own database connection: connects and messages of
+    different sockets run side by side. Channels' default (thread-sensitive) runs every sync
+    call of the process one after another on a single thread; under load that one queue, not
+    CPU, set the latency (bench/README.md, section 10)."""
+    return database_sync_to_async(func, thread_sensitive=False)
 
 
 def _query(scope, name: str) -> str | None:
@@ -71,15 +79,17 @@ class ChatConsumer(_JsonConsumer):
             await self.close(code=realtime.CLOSE_UNAUTHENTICATED)
             return
         conversation_id = self.scope["url_route"]["kwargs"]["conversation_id"]
-        self.conversation = await _db(chat.conversation_get)(conversation_id=conversation_id)
+        # One trip to a worker thread for the three reads (a reconnect storm is thousands).
+        self.conversation, allowed, self.hidden = await _db(self._open)(conversation_id)
         if self.conversation is None:
             await self.close(code=realtime.CLOSE_NOT_FOUND)
             return
-        if not await _db(chat.can_read)(user=self.user, conversation=self.conversation):
+        if not allowed:
             await self.close(code=realtime.CLOSE_FORBIDDEN)
             return
-        self.hidden = await _db(chat.hidden_sender_ids)(user=self.user)
-        self.checked_at = time.monotonic()
+        # Spread the rechecks: sockets that connected together (a reconnect storm) would
+        # otherwise all query at once on the same message RECHECK_SECONDS later.
+        self.checked_at = time.monotonic() - random.uniform(0, self.RECHECK_SECONDS / 2)  # noqa: S311 (jitter)
         self.group = realtime.chat_group(self.conversation.pk)
         # Join before reading what was missed: nothing falls between the two (a message may
         # come twice; clients drop ids they already have).
@@ -91,6 +101,14 @@ class ChatConsumer(_JsonConsumer):
                 await self.resume(after, _query(self.scope, "since"))
             except StrideError as error:
                 await self.send_error(error)
+
+    def _open(self, conversation_id: int):
+        conversation = chat.conversation_get(conversation_id=conversation_id)
+        if conversation is None:
+            return None, False, set()
+        if not chat.can_read(user=self.user, conversation=conversation):
+            return conversation, False, set()
+        return conversation, True, chat.hidden_sender_ids(user=self.user)
 
     async def disconnect(self, code):
         if hasattr(self, "group"):
@@ -243,17 +261,23 @@ class _Tickers:
         try:
             while self.refs.get(session_id):
                 await asyncio.sleep(interval)
-                if not await _db(live.ticker_claim)(
+                if not await live.aticker_claim(
                     session_id=session_id, owner=self.owner, ttl=max(3 * interval, 2)
                 ):
                     continue
-                snapshot = await _db(live.snapshot_build)(session_id=session_id)
+                roster = await live.aroster_cached(session_id=session_id)
+                if roster is None:  # every few seconds: queries, in a worker thread
+                    roster = await _db(live.roster)(session_id=session_id)
+                names, sharing_hr = roster
+                snapshot = await live.asnapshot_build(
+                    session_id=session_id, names=names, sharing_hr=sharing_hr
+                )
                 if snapshot is not None:
                     await layer.group_send(
                         realtime.live_group(session_id), realtime.relay("snapshot", snapshot)
                     )
         except asyncio.CancelledError:
-            await _db(live.ticker_release)(session_id=session_id, owner=self.owner)
+            await live.aticker_release(session_id=session_id, owner=self.owner)
             raise
 
 
@@ -304,7 +328,7 @@ class LiveConsumer(_JsonConsumer):
             "status": self.session.status,
         }
         if self.is_runner:
-            hello["resume"] = await _db(live.resume_info)(
+            hello["resume"] = await live.aresume_info(
                 session_id=self.session.pk, user_id=self.user.pk
             )
         await self.send_json({"type": "hello", "data": hello})
@@ -329,12 +353,7 @@ class LiveConsumer(_JsonConsumer):
             elif kind == "point":
                 if not self.is_runner:
                     raise live.LiveInvalid(live.LiveInvalid.default_message)
-                await _db(live.point_accept)(
-                    session_id=self.session.pk,
-                    user_id=self.user.pk,
-                    frame=frame,
-                    hidden=self.hidden,
-                )
+                await self.accept_point(frame)
             elif kind == "end":
                 await _db(live.session_end)(actor=self.user, session=self.session)
             else:
@@ -343,6 +362,18 @@ class LiveConsumer(_JsonConsumer):
             await self.send_error(error)
         except StrideError as error:
             await self.send_error(error, **({"t": frame["t"]} if "t" in frame else {}))
+
+    async def accept_point(self, frame: dict) -> dict:
+        """The hot path (about one frame a second per runner): the runner's state lives in
+        the cache and is read and written from the event loop; only the batched insert of
+        buffered points (every LIVE_FLUSH_POINTS) goes to a worker thread."""
+        return await live.apoint_accept(
+            session_id=self.session.pk,
+            user_id=self.user.pk,
+            frame=frame,
+            hidden=self.hidden,
+            flush=_db(live.points_flush),
+        )
 
     async def relay(self, message):
         await self.send_json(message["event"])

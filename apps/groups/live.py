@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.accounts import selectors as accounts_selectors
+from apps.core import acache
 from apps.core.exceptions import StrideError
 from apps.groups import exceptions, realtime, selectors
 from apps.groups.models import (
@@ -185,16 +186,15 @@ def _flush(session_id: int, user_id: int, buffer: list) -> None:
     )
 
 
-def point_accept(*, session_id: int, user_id: int, frame: dict, hidden=None) -> dict:
-    """Check a runner's point and fold it into their state (flushing the buffer when it is
-    due); returns the new state. `hidden`: the runner's privacy predicate."""
-    if cache.get(_ended_key(session_id)):
-        raise LiveEnded()
-    point = point_parse(frame)
-    key = _state_key(session_id, user_id)
-    state = cache.get(key)
+def points_flush(*, session_id: int, user_id: int, buffer: list) -> None:
+    """Write a runner's buffered points (`apoint_accept` has the caller run this off the
+    event loop)."""
+    _flush(session_id, user_id, buffer)
+
+
+def _fold(state: dict | None, point: Point, hidden, now: float) -> tuple[dict, bool]:
+    """The runner's state with `point` folded in, and whether its buffer is due for writing."""
     step = point_step(state, point)
-    now = time.time()
     if state is None:
         state = {"t0": point.t, "d": 0.0, "n": 0, "buf": [], "flushed": now}
     shown = None if hidden is not None and hidden(point.lat, point.lng) else (point.lat, point.lng)
@@ -202,13 +202,45 @@ def point_accept(*, session_id: int, user_id: int, frame: dict, hidden=None) -> 
     state["d"] += step
     state["n"] += 1
     state["buf"].append((point.t, point.lat, point.lng, point.accuracy, point.hr))
-    if (
+    due = (
         len(state["buf"]) >= settings.LIVE_FLUSH_POINTS
         or now - state["flushed"] >= settings.LIVE_FLUSH_SECONDS
-    ):
+    )
+    return state, due
+
+
+def point_accept(*, session_id: int, user_id: int, frame: dict, hidden=None) -> dict:
+    """Check a runner's point and fold it into their state (flushing the buffer when it is
+    due); returns the new state. `hidden`: the runner's privacy predicate."""
+    if cache.get(_ended_key(session_id)):
+        raise LiveEnded()
+    point = point_parse(frame)
+    key = _state_key(session_id, user_id)
+    now = time.time()
+    state, due = _fold(cache.get(key), point, hidden, now)
+    if due:
         _flush(session_id, user_id, state["buf"])
         state["buf"], state["flushed"] = [], now
     cache.set(key, state, timeout=_state_ttl())
+    return state
+
+
+async def apoint_accept(*, session_id: int, user_id: int, frame: dict, flush, hidden=None) -> dict:
+    """`point_accept` for the socket's event loop: the cache is read (ended flag and state in
+    one round trip) and written natively async, never through the process's one sync thread.
+    `flush` is an async callable taking `points_flush`'s arguments (the consumer runs that in
+    a worker thread); it is awaited only when the buffer is due, before the state is saved."""
+    key, ended = _state_key(session_id, user_id), _ended_key(session_id)
+    values = await acache.get_many([ended, key])
+    if values.get(ended):
+        raise LiveEnded()
+    point = point_parse(frame)
+    now = time.time()
+    state, due = _fold(values.get(key), point, hidden, now)
+    if due:
+        await flush(session_id=session_id, user_id=user_id, buffer=state["buf"])
+        state["buf"], state["flushed"] = [], now
+    await acache.set(key, state, timeout=_state_ttl())
     return state
 
 
@@ -222,11 +254,19 @@ def runner_flush(*, session_id: int, user_id: int) -> None:
         cache.set(key, state, timeout=_state_ttl())
 
 
+def _resume(state: dict | None) -> dict:
+    state = state or {}
+    return {"last_t": state.get("t"), "distance_m": round(state.get("d", 0.0), 1)}
+
+
 def resume_info(*, session_id: int, user_id: int) -> dict:
     """What a reconnecting runner's app needs to carry on: the last accepted point's time
     (resend what came after it) and the distance so far."""
-    state = runner_state(session_id=session_id, user_id=user_id) or {}
-    return {"last_t": state.get("t"), "distance_m": round(state.get("d", 0.0), 1)}
+    return _resume(runner_state(session_id=session_id, user_id=user_id))
+
+
+async def aresume_info(*, session_id: int, user_id: int) -> dict:
+    return _resume(await acache.get(_state_key(session_id, user_id)))
 
 
 # --- the ticker ---------------------------------------------------------------------------
@@ -253,10 +293,36 @@ def ticker_release(*, session_id: int, owner: str) -> None:
         cache.delete(key)
 
 
+async def aticker_claim(*, session_id: int, owner: str, ttl: float) -> bool:
+    """`ticker_claim` for the ticker's event loop (native async cache)."""
+    key = _lock_key(session_id)
+    timeout = max(1, math.ceil(ttl))
+    if await acache.add(key, owner, timeout=timeout):
+        return True
+    if await acache.get(key) == owner:
+        await acache.set(key, owner, timeout=timeout)
+        return True
+    return False
+
+
+async def aticker_release(*, session_id: int, owner: str) -> None:
+    key = _lock_key(session_id)
+    if await acache.get(key) == owner:
+        await acache.delete(key)
+
+
+def _names_key(session_id: int) -> str:
+    return f"live:{session_id}:names"
+
+
+def _hr_key(session_id: int) -> str:
+    return f"live:{session_id}:hr"
+
+
 def runner_names(*, session_id: int) -> dict[int, str]:
     """The session's runners, id → public name, cached for a few seconds (the ticker asks
     every tick)."""
-    key = f"live:{session_id}:names"
+    key = _names_key(session_id)
     names = cache.get(key)
     if names is None:
         names = {
@@ -274,7 +340,7 @@ def hr_sharing_ids(*, session_id: int) -> set[int]:
     others (the profile's hidden fields, as training applies to shown activities). Cached for
     a few seconds like the names (the ticker asks every tick); turning it off therefore stops
     the broadcast within that time."""
-    key = f"live:{session_id}:hr"
+    key = _hr_key(session_id)
     ids = cache.get(key)
     if ids is None:
         ids = {
@@ -299,8 +365,42 @@ def snapshot_build(*, session_id: int) -> dict | None:
     names = runner_names(session_id=session_id)
     if not names:
         return None
-    sharing_hr = hr_sharing_ids(session_id=session_id)
-    states = cache.get_many([_state_key(session_id, uid) for uid in names])
+    return _snapshot(
+        session_id,
+        names,
+        hr_sharing_ids(session_id=session_id),
+        cache.get_many([_state_key(session_id, uid) for uid in names]),
+    )
+
+
+def roster(*, session_id: int) -> tuple[dict[int, str], set[int]]:
+    """The runners' names and who of them shares their heart rate (each cached a few
+    seconds; a query when not)."""
+    return runner_names(session_id=session_id), hr_sharing_ids(session_id=session_id)
+
+
+async def aroster_cached(*, session_id: int) -> tuple[dict[int, str], set[int]] | None:
+    """`roster` as the cache holds it, in one native async round trip, or None when either
+    part must be read again (a query: the caller runs `roster` in a worker thread)."""
+    names_key, hr_key = _names_key(session_id), _hr_key(session_id)
+    cached = await acache.get_many([names_key, hr_key])
+    if names_key not in cached or hr_key not in cached:
+        return None
+    return cached[names_key], cached[hr_key]
+
+
+async def asnapshot_build(
+    *, session_id: int, names: dict[int, str], sharing_hr: set[int]
+) -> dict | None:
+    """`snapshot_build` for the ticker's event loop, with the roster already at hand: the
+    states come in one native async round trip."""
+    if not names:
+        return None
+    keys = [_state_key(session_id, uid) for uid in names]
+    return _snapshot(session_id, names, sharing_hr, await acache.get_many(keys))
+
+
+def _snapshot(session_id: int, names: dict[int, str], sharing_hr: set[int], states: dict) -> dict:
     now = time.time()
     runners = []
     for uid, name in names.items():
@@ -515,7 +615,7 @@ def session_join(*, user, session: LiveSession, role: str) -> LiveParticipant:
         participant.role = role
         participant.save(update_fields=["role", "modified"])
     if participant.role == LiveParticipant.Role.RUNNER:
-        cache.delete_many([f"live:{session.pk}:names", f"live:{session.pk}:hr"])
+        cache.delete_many([_names_key(session.pk), _hr_key(session.pk)])
     return participant
 
 

@@ -115,6 +115,54 @@ def test_only_one_process_ticks_a_session(run):
     assert live.ticker_claim(session_id=run.pk, owner="process-b", ttl=3)
 
 
+def test_the_async_hot_path_shares_its_state_with_the_sync_readers(run, bob, settings):
+    """The sockets fold points and tick from the event loop (apps.core.acache); what they
+    write is what the sync code (snapshots, resume, finalize) reads, and the other way round."""
+    settings.LIVE_FLUSH_POINTS = 3
+    t = time.time() - 60
+    due = []
+
+    async def flush(**kwargs):  # the consumer runs live.points_flush in a worker thread
+        due.append(kwargs)
+
+    async def fold_four():
+        for i in range(4):
+            await live.apoint_accept(
+                session_id=run.pk, user_id=bob.pk, frame=_point(t + i, lat=48 + i * 3e-5),
+                flush=flush,
+            )  # fmt: skip
+        with pytest.raises(live.PointRejected):  # time must move forward here too
+            await live.apoint_accept(
+                session_id=run.pk, user_id=bob.pk, frame=_point(t + 1), flush=flush
+            )
+        roster = await live.aroster_cached(session_id=run.pk)
+        names, sharing_hr = roster or ({}, set())
+        return roster, await live.asnapshot_build(
+            session_id=run.pk, names=names, sharing_hr=sharing_hr
+        )
+
+    live.roster(session_id=run.pk)  # cached by the sync side, read by the async one
+    roster, snapshot = asyncio.run(fold_four())
+
+    assert roster == ({bob.pk: "Bob"}, {bob.pk})
+    assert [len(call["buffer"]) for call in due] == [3]  # one batch of three, not per point
+    state = live.runner_state(session_id=run.pk, user_id=bob.pk)
+    assert state["n"] == 4 and len(state["buf"]) == 1 and state["d"] > 9
+    assert live.resume_info(session_id=run.pk, user_id=bob.pk)["last_t"] == t + 3
+    expected = live.snapshot_build(session_id=run.pk)
+    assert snapshot["runners"] == expected["runners"]
+    live.point_accept(session_id=run.pk, user_id=bob.pk, frame=_point(t + 4, lat=48 + 4 * 3e-5))
+    assert asyncio.run(live.aresume_info(session_id=run.pk, user_id=bob.pk))["last_t"] == t + 4
+
+    # One ticker per session whichever side asks.
+    assert live.ticker_claim(session_id=run.pk, owner="sync", ttl=3)
+    assert not asyncio.run(live.aticker_claim(session_id=run.pk, owner="async", ttl=3))
+    live.ticker_release(session_id=run.pk, owner="sync")
+    assert asyncio.run(live.aticker_claim(session_id=run.pk, owner="async", ttl=3))
+    asyncio.run(live.aticker_release(session_id=run.pk, owner="async"))
+    assert live.ticker_claim(session_id=run.pk, owner="sync", ttl=3)
+
+
 def test_the_api_plans_starts_joins_and_ends_a_run(
     db, alice, bob, carol, django_capture_on_commit_callbacks
 ):

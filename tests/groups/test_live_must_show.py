@@ -76,6 +76,10 @@ async def test_three_runners_and_a_watcher_end_with_three_activities(settings):
     await sockets[0].send_json_to({"type": "point", "t": t0 + 61, "lat": 95, "lng": LNG})
     error = await _drain(sockets[0], "error")
     assert error["data"]["code"] == "POINT_REJECTED"
+    # Each socket handles its frames in order: a pong means its points before it are in.
+    for socket in sockets:
+        await socket.send_json_to({"type": "ping"})
+        await _drain(socket, "pong")
     # Not a DB write per point: 60 points each, written in batches of 25 (50 so far).
     assert await sync_to_async(LivePoint.objects.count)() == 3 * 50
 
