@@ -158,28 +158,44 @@ if REDIS_URL:
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="stride"),
         }
     }
-    # redis-py 8 caps an async pool at 100 connections that fail at once when full, and its
-    # 5 s socket timeout equals the layer's own blocking-pop wait, so idle consumers die
-    # (channels_redis issue 422). A bigger pool and a socket timeout above the wait fix both.
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                "hosts": [
-                    {
-                        "address": REDIS_URL,
-                        "max_connections": env.int("CHANNEL_LAYER_MAX_CONNECTIONS", default=2000),
-                        "socket_timeout": 30,
-                        "socket_connect_timeout": 5,
-                        "health_check_interval": 30,
-                    }
-                ],
-                "capacity": 500,
-                "expiry": 30,
-                "prefix": "stride:ch",
-            },
+    # The channel layer is channels_redis' pub/sub layer: a group send is one PUBLISH, and each
+    # process subscribed to the group fans it out to its own sockets in memory. The list-based
+    # core layer reads one message per Redis round trip into ONE list per process with a
+    # capacity that silently drops messages once a process is behind (bench/README.md §10:
+    # 2,000 chat sockets lost 7,878 of 40,000 messages on it, none on pub/sub, p50 4.1 s vs
+    # 495 ms). Chat stores every message before broadcasting it and clients resume after their
+    # last id, so pub/sub's at-most-once delivery loses nothing a client cannot fetch again.
+    # CHANNEL_LAYER=core keeps the list layer (its redis-py pool and timeouts tuned: a bigger
+    # pool and a socket timeout above its 5 s blocking pop, channels_redis issue 422).
+    if env("CHANNEL_LAYER", default="pubsub") == "core":
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {
+                    "hosts": [
+                        {
+                            "address": REDIS_URL,
+                            "max_connections": env.int(
+                                "CHANNEL_LAYER_MAX_CONNECTIONS", default=2000
+                            ),
+                            "socket_timeout": 30,
+                            "socket_connect_timeout": 5,
+                            "health_check_interval": 30,
+                        }
+                    ],
+                    "capacity": env.int("CHANNEL_LAYER_CAPACITY", default=5000),
+                    "expiry": 30,
+                    "prefix": "stride:ch",
+                },
+            }
         }
-    }
+    else:
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "CONFIG": {"hosts": [REDIS_URL], "prefix": "stride:ch"},
+            }
+        }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

@@ -140,11 +140,12 @@ def _handler():
 
 
 async def test_the_channel_layer_is_redis_and_survives_idle_sockets():
-    """redis-py 8 with a 5 s socket timeout killed consumers idle for the layer's 5 s wait."""
+    """The deployed layer is channels_redis' pub/sub layer (config/settings/base.py), and a
+    socket idle longer than any socket timeout still gets the next group message."""
     from channels.layers import get_channel_layer
 
     layer = get_channel_layer()
-    assert layer.__class__.__name__ == "RedisChannelLayer"
+    assert layer.__class__.__name__ == "RedisPubSubChannelLayer"
 
     channel = await layer.new_channel()
     await layer.group_add("real-stack", channel)
