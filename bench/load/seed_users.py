@@ -155,6 +155,9 @@ def shop(owner: User, client: Client) -> dict:
     # A shop's checkout traffic, not a misbehaving integration: no per-minute cap in the way.
     Partner.objects.filter(pk=partner.pk).update(rate_limit_per_minute=1_000_000)
     signing_secret = partner_services.partner_shop_secret_rotate(partner=partner)
+    partner.refresh_from_db()
+    if partner.shop_status != "production":  # staff's approval, as in the admin
+        partner_services.partner_shop_approve(partner=partner)
     response = client.post(
         "/oauth/token/",
         {
