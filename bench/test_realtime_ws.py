@@ -50,7 +50,7 @@ LIVE_SESSIONS = int(os.environ.get("BENCH_LIVE_SESSIONS", 25))
 LIVE_RUNNERS = int(os.environ.get("BENCH_LIVE_RUNNERS", 20))  # per session
 LIVE_WATCHERS = int(os.environ.get("BENCH_LIVE_WATCHERS", 20))  # per session
 LIVE_SECONDS = float(os.environ.get("BENCH_LIVE_SECONDS", 20))
-LAYER = os.environ.get("BENCH_CHANNEL_LAYER", "core")
+LAYER = os.environ.get("BENCH_CHANNEL_LAYER", "pubsub")
 
 
 WORKERS = int(os.environ.get("BENCH_WORKERS", 2))  # uvicorn worker processes
