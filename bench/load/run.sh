@@ -96,10 +96,13 @@ for port in "$PORT" "$WS_PORT"; do  # a server left over on a port would be meas
   fi
 done
 echo "--- start: gunicorn ($WEB_WORKERS x $WEB_THREADS threads), uvicorn ($WS_WORKERS), celery worker"
-# --keep-alive above the longest think time: gunicorn closes idle connections after 2 s by
-# default, racing a client that reuses one (ConnectionResetError in locust).
+# --keep-alive above the longest idle gap of a member's HTTP connection: gunicorn closes idle
+# connections after 2 s by default, racing a client that reuses one (ConnectionResetError in
+# locust). The gap is the think time, or up to 60 s while the member is in a chat or live-run
+# socket (a 1,000-member run with 30 s had one such reset); a load balancer in front sets its
+# own idle timeout below this one.
 "$BIN/gunicorn" config.wsgi:application --bind "127.0.0.1:$PORT" --worker-class gthread \
-  --workers "$WEB_WORKERS" --threads "$WEB_THREADS" --keep-alive 30 --no-control-socket --log-level warning \
+  --workers "$WEB_WORKERS" --threads "$WEB_THREADS" --keep-alive 120 --no-control-socket --log-level warning \
   >"$OUT/gunicorn.log" 2>&1 &
 pids+=($!); web_pid=$!
 DATABASE_POOL_MAX_SIZE=10 "$BIN/uvicorn" config.asgi:application --host 127.0.0.1 --port "$WS_PORT" \
