@@ -5,7 +5,6 @@ nothing) answered 204, a day's logs becoming activities from their TCX or their 
 same notification three times, a day changing again, 429 with Fitbit's headers and 5xx,
 refresh (rotated, concurrent), deletion, deauthorization, disconnect and backfill."""
 
-import threading
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,6 +17,7 @@ from apps.devices.models import Connection, WebhookEvent
 from apps.devices.providers import base as provider_base
 from apps.training.models import Activity
 from tests.accounts.factories import UserFactory
+from tests.devices.concurrency import access_token_from_two_workers
 from tests.devices.fakes.fitbit import CLIENT_SECRET, VERIFY_CODE, fake_fitbit
 from tests.devices.files import tcx_run
 from tests.training.tracks import START
@@ -407,25 +407,7 @@ def test_two_workers_refresh_once(fake_fitbit, settings):
         token_expires_at=timezone.now() - timedelta(minutes=1),
     )
     fake_fitbit.refresh_delay_s = 0.3
-    results, errors = [], []
-    barrier = threading.Barrier(2)
-
-    def worker():
-        from django.db import connection as conn
-
-        try:
-            barrier.wait()
-            results.append(services.connection_access_token(connection_id=connection.pk))
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            conn.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(10)
+    results, errors = access_token_from_two_workers(connection.pk)
 
     assert errors == []
     assert fake_fitbit.count("POST", "/oauth2/token") == 1

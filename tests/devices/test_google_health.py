@@ -7,7 +7,6 @@ activities from their TCX or their summary, the same notification three times, 4
 (Google keeps the refresh token), deletion, revocation on disconnect and backfill."""
 
 import json
-import threading
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -20,6 +19,7 @@ from apps.devices.models import Connection, WebhookEvent
 from apps.devices.providers.google_health import notification_items
 from apps.training.models import Activity
 from tests.accounts.factories import UserFactory
+from tests.devices.concurrency import access_token_from_two_workers
 from tests.devices.fakes.google_health import (
     PUBLIC_KEY_PEM,
     SIGNING_KEY,
@@ -453,25 +453,7 @@ def test_two_workers_refresh_once(fake_google_health, settings):
         token_expires_at=timezone.now() - timedelta(minutes=1),
     )
     fake_google_health.refresh_delay_s = 0.3
-    results, errors = [], []
-    barrier = threading.Barrier(2)
-
-    def worker():
-        from django.db import connection as conn
-
-        try:
-            barrier.wait()
-            results.append(services.connection_access_token(connection_id=connection.pk))
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            conn.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(10)
+    results, errors = access_token_from_two_workers(connection.pk)
 
     assert errors == []
     assert fake_google_health.count("POST", "/token") == 1

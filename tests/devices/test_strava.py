@@ -5,7 +5,6 @@ refused, concurrent), deletion, deauthorization, reconciliation, and no token in
 
 import json
 import logging
-import threading
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -20,6 +19,7 @@ from apps.devices.providers import strava as strava_adapter
 from apps.training.models import Activity
 from apps.training.selectors import can_view, visible_activities
 from tests.accounts.factories import UserFactory
+from tests.devices.concurrency import access_token_from_two_workers
 from tests.devices.fakes.strava import VERIFY_TOKEN, a_while_ago, fake_strava
 
 __all__ = ["fake_strava"]  # the fixture
@@ -510,25 +510,7 @@ def test_two_workers_refresh_once(fake_strava, settings):
         token_expires_at=timezone.now() - timedelta(minutes=1),
     )
     fake_strava.refresh_delay_s = 0.3
-    results, errors = [], []
-    barrier = threading.Barrier(2)
-
-    def worker():
-        from django.db import connection as conn
-
-        try:
-            barrier.wait()
-            results.append(services.connection_access_token(connection_id=connection.pk))
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            conn.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(10)
+    results, errors = access_token_from_two_workers(connection.pk)
 
     assert errors == []
     assert fake_strava.count("POST", "/oauth/token") == 1
